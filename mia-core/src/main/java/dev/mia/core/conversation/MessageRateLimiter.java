@@ -1,0 +1,54 @@
+package dev.mia.core.conversation;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/** One token bucket per user; a bucket unused for a while is dropped, being full again by then. */
+final class MessageRateLimiter {
+  private final RateLimit limit;
+  private final Cache<String, Bucket> buckets;
+
+  MessageRateLimiter(RateLimit limit) {
+    this.limit = limit;
+    // A bucket idle for the time it takes to refill completely is indistinguishable from new.
+    long refillNanos = limit.period().toNanos() / limit.refill() * limit.burst();
+    this.buckets =
+        Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofNanos(Math.max(refillNanos, 1_000_000_000L)))
+            .build();
+  }
+
+  /** {@return empty if {@code userId} may send now, else the milliseconds until it may} */
+  OptionalLong tryAcquire(String userId) {
+    Bucket bucket = buckets.get(userId, id -> newBucket());
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return OptionalLong.empty();
+    }
+    long millis = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
+    return OptionalLong.of(millis);
+  }
+
+  /** Gives back a token taken by {@link #tryAcquire} for a message that was then refused. */
+  void refund(String userId) {
+    Bucket bucket = buckets.getIfPresent(userId);
+    if (bucket != null) {
+      bucket.addTokens(1);
+    }
+  }
+
+  private Bucket newBucket() {
+    return Bucket.builder()
+        .addLimit(
+            Bandwidth.builder()
+                .capacity(limit.burst())
+                .refillGreedy(limit.refill(), limit.period())
+                .build())
+        .build();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.mia.core.conversation;
+
+/**
+ * Receives what happens to one accepted user message. Calls for one message are made one at a time,
+ * each happening-before the next, from engine or model threads (never the thread that called {@link
+ * ConversationEngine#submit}): at most one {@link #onSafetyAlert} first, then any number of {@link
+ * #onChunk} in order, then exactly one of {@link #onComplete} or {@link #onError}. A tier-3 alert
+ * is delivered even when the model then fails. Implementations return quickly and do not throw; an
+ * exception is logged and otherwise ignored, so a broken listener cannot lose a reply.
+ */
+public interface ReplyListener {
+
+  /** The message signalled danger; called before the first chunk. */
+  void onSafetyAlert(SafetyAlert alert);
+
+  /** The next piece of the reply, never empty. */
+  void onChunk(String chunk);
+
+  /** The reply is stored; {@code fullReply} equals the chunks joined. */
+  void onComplete(String fullReply);
+
+  /** No (complete) reply: the user's message is stored, the session stays usable. */
+  void onError(ConversationError error);
+}

@@ -1,0 +1,200 @@
+package dev.mia.core.safety;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a chat message into the canonical text the safety rules are written against: Unicode
+ * compatibility forms folded (NFKC) and accents dropped, lower case, straight quotes, no invisible
+ * characters, single spaces, letters repeated three or more times cut to two ("dieee" becomes
+ * "diee"), masked or digit-swapped words restored when they spell a word of the rule vocabulary
+ * ("su1cide", "d!e", "s*icide", "s u i c i d e"), and chat spellings expanded ("wanna" becomes
+ * "want to", "kms" becomes "kill myself"). Punctuation stays, so rules and guards can stop at a
+ * sentence end. Immutable and thread-safe.
+ */
+final class ChatNormalizer {
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+  private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cf}\\p{Co}\\p{Cn}]");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern REPEATS = Pattern.compile("(\\p{L})\\1{2,}");
+
+  /** A run that may hide a word: letters mixed with digits or masking symbols. */
+  private static final Pattern MASKED = Pattern.compile("[\\p{L}0-9@$!*|#_]+");
+
+  /** Single letters separated by spaces, dots or dashes: "k i l l", "s.u.i.c.i.d.e". */
+  private static final Pattern SPACED =
+      Pattern.compile("(?<![\\p{L}\\p{N}])(?:\\p{L}[ .\\-_*]){2,}\\p{L}(?![\\p{L}\\p{N}])");
+
+  private final Set<String> vocabulary;
+  private final Map<String, String> spellings;
+  private final Pattern spellingPattern;
+
+  ChatNormalizer(Set<String> vocabulary, Map<String, String> spellings) {
+    this.vocabulary = Set.copyOf(vocabulary);
+    this.spellings = Map.copyOf(spellings);
+    this.spellingPattern = spellingPattern(this.spellings.keySet());
+  }
+
+  String normalize(String message) {
+    Objects.requireNonNull(message, "message == null");
+    String text = Normalizer.normalize(message, Normalizer.Form.NFKC);
+    text = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
+    text = text.toLowerCase(Locale.ROOT);
+    text = straightenQuotes(text);
+    text = INVISIBLE.matcher(text).replaceAll("");
+    text = SPACES.matcher(text).replaceAll(" ").trim();
+    text = REPEATS.matcher(text).replaceAll("$1$1");
+    text = unmask(text);
+    text = joinSpacedLetters(text);
+    return expandSpellings(text);
+  }
+
+  private static String straightenQuotes(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\u2018', '\u2019', '\u201A', '\u201B', '\u02BC', '\u2032', '\u00B4', '`' ->
+            out.append('\'');
+        case '\u201C', '\u201D', '\u201E', '\u201F', '\u2033' -> out.append('"');
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private String unmask(String text) {
+    Matcher m = MASKED.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(unmaskToken(m.group())));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private String unmaskToken(String token) {
+    if (!hasLetter(token) || !hasMask(token)) {
+      return token;
+    }
+    String word = vocabularyWord(token);
+    if (word != null) {
+      return word;
+    }
+    // Trailing or leading "!" and "*" are usually punctuation or emphasis: "d!e!!!", "*sigh*".
+    int start = 0;
+    int end = token.length();
+    while (start < end && isEdgePunctuation(token.charAt(start))) {
+      start++;
+    }
+    while (end > start && isEdgePunctuation(token.charAt(end - 1))) {
+      end--;
+    }
+    if (start == 0 && end == token.length()) {
+      return token;
+    }
+    word = vocabularyWord(token.substring(start, end));
+    return word == null ? token : token.substring(0, start) + word + token.substring(end);
+  }
+
+  private static boolean isEdgePunctuation(char c) {
+    return c == '!' || c == '*' || c == '|' || c == '_' || c == '#';
+  }
+
+  private static boolean hasLetter(String token) {
+    return token.chars().anyMatch(Character::isLetter);
+  }
+
+  private static boolean hasMask(String token) {
+    return token.chars().anyMatch(c -> !Character.isLetter(c));
+  }
+
+  /** {@return the vocabulary word {@code token} spells once masks are read as letters, or null} */
+  private String vocabularyWord(String token) {
+    if (token.isEmpty() || !hasLetter(token)) {
+      return null;
+    }
+    if (!hasMask(token)) {
+      return vocabulary.contains(token) ? token : null;
+    }
+    for (String word : vocabulary) {
+      if (word.length() == token.length() && spells(token, word)) {
+        return word;
+      }
+    }
+    return null;
+  }
+
+  private static boolean spells(String token, String word) {
+    for (int i = 0; i < token.length(); i++) {
+      char t = token.charAt(i);
+      char w = word.charAt(i);
+      if (Character.isLetter(t) ? t != w : readsAs(t).indexOf(w) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@return the letters a digit or symbol commonly stands for in chat} */
+  private static String readsAs(char c) {
+    return switch (c) {
+      case '0' -> "o";
+      case '1', '!', '|' -> "il";
+      case '3' -> "e";
+      case '4', '@' -> "a";
+      case '5', '$' -> "s";
+      case '7' -> "t";
+      case '8' -> "b";
+      case '9' -> "g";
+      // A mask hides one letter, any letter.
+      case '*', '#', '_' -> "abcdefghijklmnopqrstuvwxyz";
+      default -> "";
+    };
+  }
+
+  private String joinSpacedLetters(String text) {
+    Matcher m = SPACED.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    while (m.find()) {
+      String joined = m.group().replaceAll("[ .\\-_*]", "");
+      String word = vocabulary.contains(joined) ? joined : m.group();
+      m.appendReplacement(out, Matcher.quoteReplacement(word));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private String expandSpellings(String text) {
+    if (spellingPattern == null) {
+      return text;
+    }
+    Matcher m = spellingPattern.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(spellings.get(m.group())));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static Pattern spellingPattern(Set<String> keys) {
+    if (keys.isEmpty()) {
+      return null;
+    }
+    // Longest first, so "want 2" wins over a shorter key that is its prefix.
+    List<String> sorted = new ArrayList<>(keys);
+    sorted.sort(Comparator.comparingInt(String::length).reversed().thenComparing(k -> k));
+    String alternatives = sorted.stream().map(Pattern::quote).collect(Collectors.joining("|"));
+    return Pattern.compile("(?<![\\p{L}\\p{N}'])(?:" + alternatives + ")(?![\\p{L}\\p{N}'])");
+  }
+}

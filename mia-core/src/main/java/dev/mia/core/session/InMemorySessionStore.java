@@ -1,0 +1,94 @@
+package dev.mia.core.session;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/**
+ * The default {@link SessionStore}: sessions in memory, forgotten after an idle time, at most a
+ * fixed number at once. A full store refuses new sessions rather than evicting live ones, since an
+ * evicted conversation would be lost without notice.
+ */
+public final class InMemorySessionStore implements SessionStore {
+  /** Idle time after which a session is forgotten, unless configured: 24 hours. */
+  public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+
+  /** Sessions held at most, unless configured. */
+  public static final long DEFAULT_CAPACITY = 100_000;
+
+  private final Cache<String, Session> sessions;
+  private final long capacity;
+  // Counts sessions held: Caffeine's estimatedSize lags behind concurrent inserts.
+  private final AtomicLong held = new AtomicLong();
+
+  /** A store with the default idle time and capacity. */
+  public InMemorySessionStore() {
+    this(DEFAULT_TTL, DEFAULT_CAPACITY, Ticker.systemTicker());
+  }
+
+  /** A store whose sessions expire after {@code ttl} without a read or write. */
+  public InMemorySessionStore(Duration ttl, long capacity) {
+    this(ttl, capacity, Ticker.systemTicker());
+  }
+
+  InMemorySessionStore(Duration ttl, long capacity, Ticker ticker) {
+    Objects.requireNonNull(ttl, "ttl == null");
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+    }
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    }
+    this.capacity = capacity;
+    this.sessions =
+        Caffeine.newBuilder()
+            .expireAfterAccess(ttl)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .evictionListener((String id, Session s, RemovalCause cause) -> held.decrementAndGet())
+            .build();
+  }
+
+  @Override
+  public Optional<Session> find(String sessionId) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    return Optional.ofNullable(sessions.getIfPresent(sessionId));
+  }
+
+  @Override
+  public void create(Session session) {
+    Objects.requireNonNull(session, "session == null");
+    if (held.incrementAndGet() > capacity) {
+      sessions.cleanUp();
+      if (held.get() > capacity) {
+        held.decrementAndGet();
+        throw new SessionStoreFullException(capacity);
+      }
+    }
+    Session previous = sessions.asMap().putIfAbsent(session.sessionId(), session);
+    if (previous != null) {
+      held.decrementAndGet();
+      throw new IllegalStateException("a session with this id exists: " + session.sessionId());
+    }
+  }
+
+  @Override
+  public Optional<Session> update(String sessionId, UnaryOperator<Session> change) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    Objects.requireNonNull(change, "change == null");
+    return Optional.ofNullable(
+        sessions.asMap().computeIfPresent(sessionId, (id, session) -> change.apply(session)));
+  }
+
+  /** {@return how many sessions the store holds now} */
+  public long size() {
+    sessions.cleanUp();
+    return held.get();
+  }
+}

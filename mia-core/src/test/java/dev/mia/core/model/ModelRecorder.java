@@ -1,0 +1,87 @@
+package dev.mia.core.model;
+
+import dev.mia.core.testing.Await;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/** A {@link ModelListener} that writes down what a model said and lets a test wait for its end. */
+final class ModelRecorder implements ModelListener {
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private final List<String> deltas = new ArrayList<>();
+  private final List<String> terminals = new ArrayList<>();
+  private ModelFailure failure;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private final CountDownLatch firstDelta = new CountDownLatch(1);
+  private volatile Runnable onFirstDelta = () -> {};
+
+  /** Runs {@code action} on the model's thread, inside the first {@link #onDelta}. */
+  ModelRecorder onFirstDelta(Runnable action) {
+    this.onFirstDelta = action;
+    return this;
+  }
+
+  @Override
+  public void onDelta(String text) {
+    boolean first;
+    synchronized (lock) {
+      deltas.add(text);
+      first = deltas.size() == 1;
+    }
+    if (first) {
+      onFirstDelta.run();
+      firstDelta.countDown();
+    }
+  }
+
+  @Override
+  public void onComplete() {
+    synchronized (lock) {
+      terminals.add("complete");
+    }
+    ended.countDown();
+  }
+
+  @Override
+  public void onFailure(ModelFailure failure) {
+    synchronized (lock) {
+      terminals.add("failure");
+      this.failure = failure;
+    }
+    ended.countDown();
+  }
+
+  ModelRecorder awaitEnd() {
+    Await.latch(ended, "the end of the model stream");
+    return this;
+  }
+
+  ModelRecorder awaitFirstDelta() {
+    Await.latch(firstDelta, "the first delta");
+    return this;
+  }
+
+  List<String> deltas() {
+    synchronized (lock) {
+      return List.copyOf(deltas);
+    }
+  }
+
+  String text() {
+    return String.join("", deltas());
+  }
+
+  List<String> terminals() {
+    synchronized (lock) {
+      return List.copyOf(terminals);
+    }
+  }
+
+  Optional<ModelFailure> failure() {
+    synchronized (lock) {
+      return Optional.ofNullable(failure);
+    }
+  }
+}

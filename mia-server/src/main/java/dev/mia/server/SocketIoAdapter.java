@@ -1,0 +1,273 @@
+package dev.mia.server;
+
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.AuthTokenResult;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.protocol.Packet;
+import com.corundumstudio.socketio.protocol.PacketType;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mia.core.auth.TokenService;
+import dev.mia.core.conversation.ConversationEngine;
+import dev.mia.core.conversation.ConversationError;
+import dev.mia.core.conversation.ErrorCode;
+import dev.mia.core.conversation.JoinResult;
+import dev.mia.core.conversation.SubmitResult;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Translates Socket.IO into engine calls and back: identity on connect, {@code join_session} to
+ * {@code session_created}, {@code message} to the reply events, and {@code error} with a stable
+ * code for anything refused. Listeners run on Netty's I/O threads and only decode, validate and
+ * hand off; nothing here waits for the model.
+ */
+final class SocketIoAdapter {
+  private static final Logger log = LoggerFactory.getLogger(SocketIoAdapter.class);
+
+  private static final String USER_ID = "mia.userId";
+  private static final String ANONYMOUS = "mia.anonymous";
+  private static final String COUNTED = "mia.counted";
+  private static final String REFUSED = "mia.refused";
+
+  private final ConversationEngine engine;
+  private final TokenService tokens;
+  private final ConnectionRegistry connections;
+  private final boolean requireAuth;
+  private final Executor sender;
+  private final ScheduledExecutorService timer;
+  private SocketIOServer server;
+
+  SocketIoAdapter(
+      ConversationEngine engine,
+      TokenService tokens,
+      ConnectionRegistry connections,
+      boolean requireAuth,
+      Executor sender,
+      ScheduledExecutorService timer) {
+    this.engine = engine;
+    this.tokens = tokens;
+    this.connections = connections;
+    this.requireAuth = requireAuth;
+    this.sender = sender;
+    this.timer = timer;
+  }
+
+  void install(SocketIOServer server) {
+    this.server = server;
+    server.getNamespace("").addAuthTokenListener(this::onAuth);
+    server.addConnectListener(this::onConnect);
+    server.addDisconnectListener(this::onDisconnect);
+    server.addEventListener("join_session", JsonNode.class, this::onJoin);
+    server.addEventListener("message", JsonNode.class, this::onMessage);
+  }
+
+  /** The CONNECT packet carried an {@code auth} object (e.g. {@code io(url, {auth: {token}})}). */
+  private AuthTokenResult onAuth(Object auth, SocketIOClient client) {
+    Optional<String> userId = Optional.empty();
+    if (auth instanceof Map<?, ?> map && map.get("token") instanceof String token) {
+      userId = tokens.verify(token);
+    }
+    if (userId.isPresent()) {
+      client.set(USER_ID, userId.get());
+      return AuthTokenResult.AuthTokenResultSuccess;
+    }
+    if (requireAuth) {
+      log.info("connection refused: no valid token");
+      return new AuthTokenResult(
+          false, refusal(ErrorCode.AUTH_REQUIRED, "Authentication required"));
+    }
+    return AuthTokenResult.AuthTokenResultSuccess;
+  }
+
+  private void onConnect(SocketIOClient client) {
+    String userId = client.get(USER_ID);
+    if (userId == null) {
+      Optional<String> fromHeader = bearer(client).flatMap(tokens::verify);
+      if (fromHeader.isPresent()) {
+        userId = fromHeader.get();
+      } else if (requireAuth) {
+        refuse(client, ErrorCode.AUTH_REQUIRED, "Authentication required");
+        return;
+      } else {
+        userId = engine.newAnonymousUserId();
+        client.set(ANONYMOUS, Boolean.TRUE);
+      }
+      client.set(USER_ID, userId);
+    }
+    if (!connections.tryOpen(userId)) {
+      refuse(client, ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections for this user");
+      return;
+    }
+    client.set(COUNTED, Boolean.TRUE);
+    log.info("client connected: {}", userId);
+  }
+
+  private void onDisconnect(SocketIOClient client) {
+    String userId = client.get(USER_ID);
+    if (userId != null && Boolean.TRUE.equals(client.get(COUNTED))) {
+      connections.close(userId);
+    }
+    log.debug("client disconnected: {}", userId);
+  }
+
+  private void onJoin(SocketIOClient client, JsonNode data, AckRequest ack) {
+    Optional<String> userId = activeUser(client);
+    if (userId.isEmpty()) {
+      return;
+    }
+    Optional<String> requested;
+    if (data == null || data.isNull() || data.isMissingNode()) {
+      requested = Optional.empty();
+    } else if (!data.isObject()) {
+      reject(
+          client,
+          ack,
+          invalid("join_session expects an object: {\"sessionId\": \"...\" or null}"),
+          Optional.empty());
+      return;
+    } else {
+      JsonNode id = data.get("sessionId");
+      if (id == null || id.isNull()) {
+        requested = Optional.empty();
+      } else if (!id.isTextual()) {
+        reject(client, ack, invalid("sessionId must be a string or null"), Optional.empty());
+        return;
+      } else {
+        requested = Optional.of(id.asText());
+      }
+    }
+    JoinResult result = engine.join(userId.get(), requested);
+    if (result instanceof JoinResult.Refused refused) {
+      reject(client, ack, refused.error(), Optional.empty());
+      return;
+    }
+    JoinResult.Joined joined = (JoinResult.Joined) result;
+    String sessionId = joined.session().sessionId();
+    client.joinRoom(sessionId);
+    Optional<String> resumeToken =
+        Boolean.TRUE.equals(client.get(ANONYMOUS))
+            ? Optional.of(tokens.issue(userId.get()))
+            : Optional.empty();
+    client.sendEvent("session_created", WirePayloads.sessionCreated(joined.session(), resumeToken));
+    acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
+    log.info(
+        "session {} {} for {}", sessionId, joined.created() ? "created" : "resumed", userId.get());
+  }
+
+  private void onMessage(SocketIOClient client, JsonNode data, AckRequest ack) {
+    Optional<String> userId = activeUser(client);
+    if (userId.isEmpty()) {
+      return;
+    }
+    if (data == null || !data.isObject()) {
+      reject(
+          client,
+          ack,
+          invalid("message expects an object: {\"sessionId\", \"message\"}"),
+          Optional.empty());
+      return;
+    }
+    JsonNode sessionNode = data.get("sessionId");
+    if (sessionNode == null || !sessionNode.isTextual()) {
+      reject(client, ack, invalid("sessionId is required and must be a string"), Optional.empty());
+      return;
+    }
+    String sessionId = sessionNode.asText();
+    JsonNode messageNode = data.get("message");
+    if (messageNode == null || !messageNode.isTextual()) {
+      reject(
+          client, ack, invalid("message is required and must be a string"), Optional.of(sessionId));
+      return;
+    }
+    ReplyRelay relay = new ReplyRelay(sessionId, this::toRoom, sender);
+    // Join before submitting: the reply may start at once, and this client must be in the room.
+    boolean wasInRoom = client.getAllRooms().contains(sessionId);
+    if (!wasInRoom && engine.session(userId.get(), sessionId).isPresent()) {
+      client.joinRoom(sessionId);
+    }
+    SubmitResult result = engine.submit(userId.get(), sessionId, messageNode.asText(), relay);
+    if (result instanceof SubmitResult.Refused refused) {
+      reject(client, ack, refused.error(), Optional.of(sessionId));
+      return;
+    }
+    acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
+  }
+
+  private void toRoom(String event, Object payload) {
+    server.getRoomOperations(roomOf(payload)).sendEvent(event, payload);
+  }
+
+  private static String roomOf(Object payload) {
+    if (payload instanceof WirePayloads.Chunk c) {
+      return c.sessionId();
+    }
+    if (payload instanceof WirePayloads.Complete c) {
+      return c.sessionId();
+    }
+    if (payload instanceof WirePayloads.SafetyAlertPayload a) {
+      return a.sessionId();
+    }
+    if (payload instanceof WirePayloads.ErrorPayload e && e.sessionId() != null) {
+      return e.sessionId();
+    }
+    throw new IllegalArgumentException("no room for " + payload.getClass().getSimpleName());
+  }
+
+  private Optional<String> activeUser(SocketIOClient client) {
+    if (Boolean.TRUE.equals(client.get(REFUSED))) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(client.get(USER_ID));
+  }
+
+  private static Optional<String> bearer(SocketIOClient client) {
+    String header = client.getHandshakeData().getHttpHeaders().get("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.of(header.substring(7).trim());
+    }
+    return Optional.empty();
+  }
+
+  private static ConversationError invalid(String detail) {
+    return ConversationError.of(
+        ErrorCode.INVALID_PAYLOAD, "The request could not be read.", detail);
+  }
+
+  private static void reject(
+      SocketIOClient client, AckRequest ack, ConversationError error, Optional<String> sessionId) {
+    log.debug("refused a request: {}", error.code());
+    client.sendEvent("error", WirePayloads.error(error, sessionId));
+    acknowledge(ack, new WirePayloads.Ack(false, error.code().name(), sessionId.orElse(null)));
+  }
+
+  private static void acknowledge(AckRequest ack, WirePayloads.Ack payload) {
+    if (ack.isAckRequested()) {
+      ack.sendAckData(payload);
+    }
+  }
+
+  private static Map<String, Object> refusal(ErrorCode code, String message) {
+    return Map.of("message", message, "data", Map.of("code", code.name(), "message", message));
+  }
+
+  /**
+   * Refuses a connection that the CONNECT packet did not let us refuse earlier (it carried no
+   * {@code auth}): a Socket.IO CONNECT_ERROR reaches the client as {@code connect_error}, and the
+   * transport is closed shortly after in case the client does not close it itself.
+   */
+  private void refuse(SocketIOClient client, ErrorCode code, String message) {
+    client.set(REFUSED, Boolean.TRUE);
+    Packet packet = new Packet(PacketType.MESSAGE, client.getEngineIOVersion());
+    packet.setSubType(PacketType.ERROR);
+    packet.setData(refusal(code, message));
+    client.send(packet);
+    log.info("connection refused: {}", code);
+    timer.schedule(client::disconnect, 1, TimeUnit.SECONDS);
+  }
+}

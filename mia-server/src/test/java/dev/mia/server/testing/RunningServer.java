@@ -1,0 +1,105 @@
+package dev.mia.server.testing;
+
+import dev.mia.core.testing.FakeOpenAi;
+import dev.mia.server.MiaServer;
+import dev.mia.server.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real Mia server on a free loopback port, talking to a local {@link FakeOpenAi}, for integration
+ * tests. Close it after the test.
+ */
+public final class RunningServer implements AutoCloseable {
+  /** A JWT secret long enough for HS256, for tests only. */
+  public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-signing";
+
+  private final FakeOpenAi fake;
+  private final MiaServer server;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private RunningServer(FakeOpenAi fake, MiaServer server) {
+    this.fake = fake;
+    this.server = server;
+  }
+
+  /** {@return a started server with the test defaults} */
+  public static RunningServer start() {
+    return start(UnaryOperator.identity());
+  }
+
+  /** {@return a started server whose configuration {@code customize} may change} */
+  public static RunningServer start(UnaryOperator<ServerConfig.Builder> customize) {
+    FakeOpenAi fake = FakeOpenAi.start();
+    ServerConfig.Builder config =
+        ServerConfig.builder()
+            .environment(ServerConfig.Environment.TEST)
+            .host("127.0.0.1")
+            .port(0)
+            .openAi("test-key", fake.baseUrl())
+            .openAiMaxRetries(0)
+            .jwtSecret(JWT_SECRET)
+            .allowedOrigins(List.of("http://allowed.example"))
+            .shutdownGrace(Duration.ofSeconds(2));
+    MiaServer server = new MiaServer(customize.apply(config).build());
+    server.start();
+    return new RunningServer(fake, server);
+  }
+
+  /** {@return the base URL, e.g. {@code http://127.0.0.1:41234}} */
+  public String url() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  /** {@return the fake model endpoint behind the server} */
+  public FakeOpenAi fake() {
+    return fake;
+  }
+
+  /** {@return the server itself} */
+  public MiaServer server() {
+    return server;
+  }
+
+  /** {@return a response to {@code request} sent to this server, {@code path} relative} */
+  public HttpResponse<String> send(HttpRequest.Builder request, String path) {
+    try {
+      return http.send(
+          request.uri(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@return a token for {@code userId} from {@code POST /api/auth/token}} */
+  public String token(String userId) {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder()
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + userId + "\"}")),
+            "/api/auth/token");
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("token endpoint answered " + response.statusCode());
+    }
+    return new org.json.JSONObject(response.body()).getString("token");
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    fake.close();
+  }
+}
