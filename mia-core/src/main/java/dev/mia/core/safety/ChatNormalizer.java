@@ -16,16 +16,18 @@ import java.util.stream.Collectors;
  * Turns a chat message into the canonical text the safety rules are written against: Unicode
  * compatibility forms folded (NFKC) and accents dropped, lower case, straight quotes, no invisible
  * characters, single spaces, letters repeated three or more times cut to two ("dieee" becomes
- * "diee"), masked or digit-swapped words restored when they spell a word of the rule vocabulary
- * ("su1cide", "d!e", "s*icide", "s u i c i d e"), and chat spellings expanded ("wanna" becomes
- * "want to", "kms" becomes "kill myself"). Punctuation stays, so rules and guards can stop at a
- * sentence end. Immutable and thread-safe.
+ * "diee") and then to the vocabulary word they stretch ("die"), masked or digit-swapped words
+ * restored when they spell a word of the rule vocabulary ("su1cide", "d!e", "s*icide", "s u i c i d
+ * e"), and chat spellings expanded ("wanna" becomes "want to", "kms" becomes "kill myself").
+ * Punctuation stays, so rules and guards can stop at a sentence end. Immutable and thread-safe.
  */
 final class ChatNormalizer {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cf}\\p{Co}\\p{Cn}]");
   private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern REPEATS = Pattern.compile("(\\p{L})\\1{2,}");
+  private static final Pattern DOUBLED_WORD = Pattern.compile("\\p{L}*(\\p{L})\\1\\p{L}*");
+  private static final Pattern DOUBLE = Pattern.compile("(\\p{L})\\1");
 
   /** A run that may hide a word: letters mixed with digits or masking symbols. */
   private static final Pattern MASKED = Pattern.compile("[\\p{L}0-9@$!*|#_]+");
@@ -54,6 +56,7 @@ final class ChatNormalizer {
     text = SPACES.matcher(text).replaceAll(" ").trim();
     text = REPEATS.matcher(text).replaceAll("$1$1");
     text = unmask(text);
+    text = shortenStretched(text);
     text = joinSpacedLetters(text);
     return expandSpellings(text);
   }
@@ -160,6 +163,53 @@ final class ChatNormalizer {
       case '*', '#', '_' -> "abcdefghijklmnopqrstuvwxyz";
       default -> "";
     };
+  }
+
+  /**
+   * Restores stretched words: a word with doubled letters that is not in the vocabulary becomes the
+   * vocabulary word it spells with some doubles made single ("diee" becomes "die", "deadd" "dead").
+   * Repeats of three or more were already cut to two.
+   */
+  private String shortenStretched(String text) {
+    Matcher m = DOUBLED_WORD.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(shorten(m.group())));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private String shorten(String word) {
+    if (vocabulary.contains(word)) {
+      return word;
+    }
+    List<Integer> doubles = new ArrayList<>();
+    Matcher d = DOUBLE.matcher(word);
+    while (d.find()) {
+      doubles.add(d.start());
+    }
+    // Each double is kept or made single; a long word with many doubles is left alone.
+    if (doubles.isEmpty() || doubles.size() > 6) {
+      return word;
+    }
+    for (int singles = 1; singles <= doubles.size(); singles++) {
+      for (int mask = 1; mask < 1 << doubles.size(); mask++) {
+        if (Integer.bitCount(mask) != singles) {
+          continue;
+        }
+        StringBuilder candidate = new StringBuilder(word);
+        for (int i = doubles.size() - 1; i >= 0; i--) {
+          if ((mask & 1 << i) != 0) {
+            candidate.deleteCharAt(doubles.get(i));
+          }
+        }
+        if (vocabulary.contains(candidate.toString())) {
+          return candidate.toString();
+        }
+      }
+    }
+    return word;
   }
 
   private String joinSpacedLetters(String text) {

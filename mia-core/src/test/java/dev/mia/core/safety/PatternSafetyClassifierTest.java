@@ -1,0 +1,517 @@
+package dev.mia.core.safety;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The default classifier. The examples are our own wording, written apart from the dev set (whose
+ * sentences are scored by {@code DevSetTargetsTest}), so these tests check that the rules cover
+ * phrase families rather than the dev set's sentences.
+ */
+class PatternSafetyClassifierTest {
+  private final SafetyClassifier classifier = SafetyClassifiers.standard();
+
+  private SafetyTier tier(String message) {
+    return classifier.assess(message).tier();
+  }
+
+  // --- normalisation and chat spelling ---------------------------------------------------------
+
+  @Test
+  void chatSpellingKmsIsTierThree() {
+    assertEquals(SafetyTier.CRITICAL, tier("ugh i'm going to kms"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "thinking about su1cide",
+        "i want to d!e",
+        "s*icide is all i think about",
+        "i want to k1ll myself",
+        "i'm going to unal!ve myself",
+        "$uicidal again"
+      })
+  void digitAndSymbolSwapsAreReadAsLetters(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"i wanna dieeeeee", "i want to diee", "kiiiiill myself"})
+  void stretchedLettersStillMatch(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"I WANT TO DIE", "I Want To Die", "i want to die"})
+  void caseDoesNotMatter(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @Test
+  void fullwidthLettersAreFolded() {
+    assertEquals(SafetyTier.CRITICAL, tier("ｉ ｗａｎｔ ｔｏ ｄｉｅ"));
+  }
+
+  @Test
+  void curlyApostrophesAreStraightened() {
+    assertEquals(SafetyTier.CRITICAL, tier("I don’t want to live anymore"));
+  }
+
+  @Test
+  void invisibleCharactersInsideAWordAreIgnored() {
+    assertEquals(SafetyTier.CRITICAL, tier("kill\u200b myself"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"I WANT TO D I E", "thinking about s.u.i.c.i.d.e"})
+  void spacedOutLettersAreJoined(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"i dont wanna be alive tmrw", "idwtl", "im gonna end it"})
+  void chatSpellingsAreExpanded(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  // --- tier 3 families -------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "i've been thinking of ending things for good",
+        "I keep thinking about killing myself every night",
+        "Suicidal thoughts again",
+        "i'm so sick of being alive",
+        "what's the point in even trying to stay alive",
+        "there's no way out except death",
+        "I feel like dying",
+        "i keep imagining my own funeral",
+        "i can't see myself getting older",
+        "i'm a waste of oxygen",
+        "I'm such a burden to everyone",
+        "idk how much longer i can keep going",
+        "i just want everything to end",
+        "i want to stop living"
+      })
+  void suicidalThoughtsAreTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "lately i keep wishing i could just fall asleep forever",
+        "every night i pray i don't wake up",
+        "honestly wouldn't mind if i didn't wake up",
+        "i wish i never existed",
+        "i hope i get hit by a car on the way home",
+        "I'd be better off not existing",
+        "i want to disappear forever",
+        "what if i just stopped existing"
+      })
+  void passiveWishesToDieAreTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Sometimes I think my family would be relieved if I was gone",
+        "nobody would care if i vanished",
+        "No one would miss me if I died",
+        "my family would be fine without me honestly",
+        "the world doesn't need me",
+        "honestly the world would be better off without me in it"
+      })
+  void othersBetterOffWithoutThemIsTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "i'm just gonna end it after finals",
+        "not sure i'll still be here next week tbh",
+        "I'm not going to be around much longer",
+        "I've started writing goodbye messages to my friends",
+        "I'm ready to go. I've said my goodbyes",
+        "please don't be sad when i'm gone",
+        "giving away all my things, won't need them soon",
+        "this will be my last day",
+        "ok. goodbye forever. thanks for trying",
+        "I wrote my will last night"
+      })
+  void farewellsPlansAndFinalityAreTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "I keep looking up ways to die",
+        "i googled how many sleeping pills is lethal",
+        "what's the easiest way to end it",
+        "how do i tie a noose",
+        "i've been stockpiling my antidepressants",
+        "I'm going to swallow everything in the medicine cabinet",
+        "i think i'm going to overdose tonight",
+        "Part of me wants to just step in front of a car",
+        "I took a whole bottle of tylenol",
+        "i have a knife and i want to use it on myself"
+      })
+  void methodsAndMeansAreTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "i've been self harming again",
+        "I've been hurting myself to cope",
+        "i cut my thighs so no one sees",
+        "the urge to cut is so strong tonight",
+        "I relapsed and cut last night",
+        "i keep hitting myself when i get angry",
+        "i've been burning myself with lighters",
+        "I've been scratching myself with a paperclip until it bleeds",
+        "i slammed my hand in the door on purpose",
+        "my wrists are covered in cuts again",
+        "i carved his name into my arm"
+      })
+  void selfHarmIsTierThreeNeverTierTwo(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+    assertEquals("self-harm", classifier.assess(message).category());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "the urge to sh is bad tonight",
+        "i sh again last night",
+        "two months clean from sh and i relapsed",
+        "ive been sh-ing every night",
+        "i sh'd again"
+      })
+  void shMeaningSelfHarmIsTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sh be quiet, the baby's asleep", "shh it's a secret lol"})
+  void shAsAnInterjectionIsTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "I'm not saying I want to die, I just don't want to be alive",
+        "i don't really want to kill myself, i just want it all to stop"
+      })
+  void negatedButConcerningMessagesAreTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "my friend wants to kill herself",
+        "my friend cuts herself and i don't know what to do",
+        "my brother said he's going to end it all"
+      })
+  void someoneElseInCrisisIsTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @Test
+  void crisisBuriedInALongMessageIsTierThree() {
+    assertEquals(
+        SafetyTier.CRITICAL,
+        tier(
+            "ok so practice went long, then we got tacos and i did my math. my sister borrowed my"
+                + " charger again. honestly i've been thinking that everyone would be better off"
+                + " without me. anyway what shows do you like"));
+  }
+
+  // --- tier 2 families -------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "i've been popping my mom's oxys",
+        "been vaping like every hour, can't stop",
+        "got blackout drunk on saturday",
+        "I did a line at a party last weekend",
+        "i bought weed from a guy at school",
+        "i drink vodka before school to feel ok",
+        "I think I'm an alcoholic, i need a drink every morning",
+        "my friend overdosed last night and is in the hospital",
+        "how many benadryl is too many",
+        "someone put something in my drink at the party",
+        "i found my mom passed out with pills next to her"
+      })
+  void substanceRiskIsTierTwo(String message) {
+    assertEquals(SafetyTier.MODERATE, tier(message));
+    assertEquals("substance", classifier.assess(message).category());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "my stepmom slaps me when she's drunk",
+        "my boyfriend chokes me when we argue",
+        "I have to hide from my mom's boyfriend when he's been drinking",
+        "my dad will beat me if i fail",
+        "my parents don't feed me",
+        "my dad threw a bottle at my mom",
+        "my mom's boyfriend watches me change and says weird stuff",
+        "I'm scared to go back home tonight"
+      })
+  void abuseAndViolenceAtHomeAreTierTwo(String message) {
+    assertEquals(SafetyTier.MODERATE, tier(message));
+    assertEquals("abuse", classifier.assess(message).category());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "i make myself throw up after dinner",
+        "I only eat 300 calories a day",
+        "been purging after every meal",
+        "I've lost 15 pounds in two weeks by barely eating",
+        "i use diet pills and skip meals to lose weight"
+      })
+  void eatingDisorderBehaviourIsTierTwo(String message) {
+    assertEquals(SafetyTier.MODERATE, tier(message));
+    assertEquals("eating-disorder", classifier.assess(message).category());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "I'm running away from home tomorrow morning",
+        "i left home and i'm couch surfing",
+        "i have nowhere to sleep tonight",
+        "my parents kicked me out and i'm at a friend's"
+      })
+  void runningAwayAndHomelessnessAreTierTwo(String message) {
+    assertEquals(SafetyTier.MODERATE, tier(message));
+    assertEquals("running-away", classifier.assess(message).category());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "he keeps asking for nudes",
+        "a 25 year old guy from discord wants to meet me",
+        "someone online says he'll leak my photos unless i pay",
+        "my uncle keeps sending me snaps and told me to delete them",
+        "my older coworker keeps texting me and asking me to keep it between us"
+      })
+  void groomingAndSextortionAreTierTwo(String message) {
+    assertEquals(SafetyTier.MODERATE, tier(message));
+    assertEquals("exploitation", classifier.assess(message).category());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "there's a guy following me home from the bus stop",
+        "I'm in a stranger's car right now",
+        "a man in a car tried to get me to come with him"
+      })
+  void beingFollowedOrUnsafeIsTierTwo(String message) {
+    assertEquals(SafetyTier.MODERATE, tier(message));
+    assertEquals("unsafe", classifier.assess(message).category());
+  }
+
+  // --- known false alarms stay tier 1 ----------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "this traffic is killing me lol",
+        "i could die of embarrassment rn",
+        "I'm dying for a pizza",
+        "i was dying to tell you about my new puppy",
+        "the new phone is to die for",
+        "our team killed it at regionals",
+        "the chemistry test is going to kill me",
+        "my mom is gonna kill me when she sees my grade",
+        "I'd kill for some fries right now",
+        "I'm dead serious, that was the best pizza ever"
+      })
+  void idiomsAreTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "my laptop died right before i hit save",
+        "we went to the drug store for cough drops",
+        "my uncle owns a car dealership",
+        "the dealer flipped the cards",
+        "my nana takes pills for her blood pressure",
+        "I took 2 advil for my headache",
+        "cut the onion into small pieces",
+        "i'm cutting ties with a toxic friend",
+        "the wifi is cutting out again",
+        "this cutting-edge phone is so fast",
+        "i want to die my hair pink"
+      })
+  void objectsPlacesAndEverydayWordsAreTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "i hurt myself at basketball practice",
+        "I hurt myself laughing so hard",
+        "i fell off my bike and cut my leg",
+        "i burned my arm on the oven",
+        "i cut myself on a piece of paper lol",
+        "I scraped my arm falling off my skateboard",
+        "the cat scratched my arms up",
+        "my sister hurt herself at gymnastics"
+      })
+  void accidentsAreTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "the suicide squad sequel is coming out soon",
+        "that old car has suicide doors",
+        "coach had us run suicides until we almost puked",
+        "we're running a walk for suicide prevention next month"
+      })
+  void namesDrillsAndCampaignsAreTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "bye everyone see you monday!",
+        "goodnight mia, talk tomorrow, bye!",
+        "ok goodbye, i'm done for today",
+        "I'm done with this homework, bye!"
+      })
+  void loggingOffIsTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "I'm going to end things with my girlfriend, it's not working",
+        "i want to end it with him before summer",
+        "I'm going to end my streak on duolingo :(",
+        "I'm going to end my day with a bubble bath"
+      })
+  void breakupsAndOrdinaryEndingsAreTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "I'm addicted to boba",
+        "we did a project on the dangers of vaping",
+        "can you help me with my essay about the opioid crisis",
+        "my brother overdosed on sugar at the party lol",
+        "my dog ran away for an hour but we found him",
+        "i'm running away with this win lol",
+        "my brother beat me at chess again",
+        "my sister hits me with pillows lol",
+        "the dog keeps following me around the house",
+        "we cleaned out the shed this weekend",
+        "the ball hit me in the face at recess",
+        "we did a bake sale to fund the new gym"
+      })
+  void casualUsesOfRiskWordsAreTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  // --- guards ----------------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "this homework is killing me and honestly i want to kill myself",
+        "suicide squad was good but i've been suicidal all week",
+        "i hurt myself at soccer, and later i cut myself on purpose",
+        "my dog ran away and now i want to die",
+        "i want to die my hair blue. also i want to die"
+      })
+  void aGuardNeverHidesACrisisPhraseElsewhereInTheMessage(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @Test
+  void aGuardDoesNotReachAcrossPunctuation() {
+    assertEquals(SafetyTier.CRITICAL, tier("i want to die, my hair is a mess and so is my life"));
+  }
+
+  @Test
+  void aGuardForLoggingOffDoesNotHideAFarewellWithFinality() {
+    assertEquals(SafetyTier.CRITICAL, tier("goodbye everyone. tonight's the night. i'm done"));
+  }
+
+  // --- contract --------------------------------------------------------------------------------
+
+  @Test
+  void categoryOfTierOneIsNone() {
+    assertEquals(SafetyAssessment.NORMAL, classifier.assess("what's your favourite colour?"));
+  }
+
+  @Test
+  void suicidalIdeationHasItsOwnCategory() {
+    assertEquals("suicidal-ideation", classifier.assess("i want to die").category());
+  }
+
+  @Test
+  void methodQuestionsHaveTheirOwnCategory() {
+    assertEquals("suicide-method", classifier.assess("what is a lethal dose").category());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "\n\t", "🙂🙂🙂", "!!!???"})
+  void emptyOrSymbolOnlyMessagesAreTierOne(String message) {
+    assertEquals(SafetyAssessment.NORMAL, classifier.assess(message));
+  }
+
+  @Test
+  void veryLongMessageIsAssessed() {
+    String message = "la ".repeat(20_000) + "i want to die";
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @Test
+  void nullMessageIsRejected() {
+    NullPointerException e = assertThrows(NullPointerException.class, () -> tier(null));
+    assertEquals("message == null", e.getMessage());
+  }
+
+  @Test
+  void standardIsOneSharedInstance() {
+    assertSame(SafetyClassifiers.standard(), SafetyClassifiers.standard());
+  }
+
+  @Test
+  void mentionOfSuicideInMediaIsTierThreeByDesign() {
+    // A known over-alert: a bare mention of suicide is escalated, because the cost of missing a
+    // crisis is higher than the cost of a needless alert.
+    assertEquals(SafetyTier.CRITICAL, tier("the book we read in class is about suicide"));
+  }
+}
