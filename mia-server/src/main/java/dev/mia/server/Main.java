@@ -53,8 +53,9 @@ public final class Main {
   /**
    * Sets slf4j-simple's levels before the first logger exists. The Socket.IO and Netty libraries
    * stay at WARN whatever LOG_LEVEL says, because at DEBUG and TRACE they log handshake headers
-   * (tokens) and raw payloads (message text); their packet decoder, which prints the raw payload of
-   * a packet it cannot read at ERROR, is silenced and reported by our own exception listener.
+   * (tokens) and raw payloads (message text); their packet handler and JSON reader, which print the
+   * raw payload of a packet they cannot read at ERROR, are silenced and reported by our own
+   * exception listener.
    */
   static void configureLogging(String level) {
     String slf4j =
@@ -75,6 +76,7 @@ public final class Main {
     setIfAbsent("org.slf4j.simpleLogger.log.io.netty", library);
     setIfAbsent(
         "org.slf4j.simpleLogger.log.com.corundumstudio.socketio.handler.InPacketHandler", "off");
+    setIfAbsent("org.slf4j.simpleLogger.log.com.corundumstudio.socketio.JsonSupportWrapper", "off");
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -6,7 +6,9 @@ import com.corundumstudio.socketio.SocketConfig;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mia.core.auth.TokenService;
 import dev.mia.core.conversation.ConversationEngine;
@@ -15,6 +17,9 @@ import dev.mia.core.conversation.SystemPrompts;
 import dev.mia.core.model.ChatModel;
 import dev.mia.core.model.OfflineChatModel;
 import dev.mia.core.model.OpenAiChatModel;
+import dev.mia.core.model.StreamingHttpChatModel;
+import dev.mia.core.safety.ModerationSafetyClassifier;
+import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.session.InMemorySessionStore;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,6 +49,7 @@ public final class MiaServer implements AutoCloseable {
   private final ServerConfig config;
   private final ConversationEngine engine;
   private final AutoCloseable model;
+  private final java.util.Optional<ModerationSafetyClassifier> moderation;
   private final SocketIOServer socketIo;
   private final ExecutorService sender;
   private final ScheduledExecutorService timer;
@@ -60,6 +66,15 @@ public final class MiaServer implements AutoCloseable {
     ChatModel chatModel = chatModel(config);
     this.model = (AutoCloseable) chatModel;
     TokenService tokens = new TokenService(jwtSecret(config));
+    this.moderation =
+        config.moderation()
+            ? java.util.Optional.of(
+                SafetyClassifiers.withModeration(
+                    SafetyClassifiers.standard(),
+                    config.openAiApiKey().orElseThrow(),
+                    config.openAiBaseUrl().orElse("https://api.openai.com/v1"),
+                    ModerationSafetyClassifier.DEFAULT_TIMEOUT))
+            : java.util.Optional.empty();
     ConversationEngine.Builder engineBuilder =
         ConversationEngine.builder()
             .chatModel(chatModel)
@@ -72,6 +87,7 @@ public final class MiaServer implements AutoCloseable {
                 new RateLimit(
                     config.rateLimitBurst(), config.rateLimitPerMinute(), Duration.ofMinutes(1)));
     config.promptsFile().ifPresent(p -> engineBuilder.systemPrompts(SystemPrompts.load(p)));
+    moderation.ifPresent(engineBuilder::safetyClassifier);
     this.engine = engineBuilder.build();
     this.sender = Executors.newFixedThreadPool(2, daemon("mia-emit-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("mia-timer-"));
@@ -100,6 +116,7 @@ public final class MiaServer implements AutoCloseable {
     sockets.setAcceptBackLog(4096);
     socketConfig.setSocketConfig(sockets);
     socketConfig.setExceptionListener(new QuietExceptions());
+    socketConfig.setJsonSupport(new WholePacketJsonSupport());
     this.socketIo = new SocketIOServer(socketConfig);
 
     HttpRoutes routes =
@@ -111,13 +128,24 @@ public final class MiaServer implements AutoCloseable {
             StaticFiles.fromClasspath(),
             Clock.systemUTC());
     PendingPolls pendingPolls = new PendingPolls();
+    PollingConnectionClose connectionClose = new PollingConnectionClose();
     socketIo.setPipelineFactory(
         new SocketIOChannelInitializer() {
+          private EncoderHandler encoder;
+
+          @Override
+          public void start(Configuration configuration, NamespacesHub namespacesHub) {
+            super.start(configuration, namespacesHub);
+            encoder = LosslessPacketEncoder.handler(configuration);
+          }
+
           @Override
           protected void addSocketioHandlers(ChannelPipeline pipeline) {
             super.addSocketioHandlers(pipeline);
+            pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
             pipeline.addAfter(HTTP_ENCODER, "miaHttpRoutes", routes);
             pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
+            pipeline.addAfter("miaPendingPolls", "miaPollingConnectionClose", connectionClose);
           }
         });
     new SocketIoAdapter(
@@ -174,6 +202,7 @@ public final class MiaServer implements AutoCloseable {
     engine.close();
     sender.shutdownNow();
     timer.shutdownNow();
+    moderation.ifPresent(ModerationSafetyClassifier::close);
     try {
       model.close();
     } catch (Exception e) {
@@ -186,17 +215,27 @@ public final class MiaServer implements AutoCloseable {
       log.warn("OPENAI_API_KEY is not set: replies come from the offline responder");
       return new OfflineChatModel();
     }
-    OpenAiChatModel.Builder builder =
-        OpenAiChatModel.builder()
+    log.info(
+        "replies come from model {} at {} through the {} client",
+        config.openAiModel(),
+        config.openAiBaseUrl().orElse("the OpenAI API"),
+        config.modelClient());
+    if (config.modelClient() == ServerConfig.ModelClient.OPENAI_JAVA) {
+      OpenAiChatModel.Builder builder =
+          OpenAiChatModel.builder()
+              .apiKey(config.openAiApiKey().get())
+              .model(config.openAiModel())
+              .maxRetries(config.openAiMaxRetries())
+              .readTimeout(config.modelIdleTimeout());
+      config.openAiBaseUrl().ifPresent(builder::baseUrl);
+      return builder.build();
+    }
+    StreamingHttpChatModel.Builder builder =
+        StreamingHttpChatModel.builder()
             .apiKey(config.openAiApiKey().get())
             .model(config.openAiModel())
-            .maxRetries(config.openAiMaxRetries())
-            .readTimeout(config.modelIdleTimeout());
+            .maxRetries(config.openAiMaxRetries());
     config.openAiBaseUrl().ifPresent(builder::baseUrl);
-    log.info(
-        "replies come from model {} at {}",
-        config.openAiModel(),
-        config.openAiBaseUrl().orElse("the OpenAI API"));
     return builder.build();
   }
 
@@ -250,8 +289,11 @@ public final class MiaServer implements AutoCloseable {
 
     @Override
     public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
-      log.debug("connection error: {}", e.getClass().getName());
-      ctx.close();
+      // Reached from the packet handler: mostly a packet that cannot be decoded (not JSON, nested
+      // deeper than the parser allows). The packet is dropped and the connection kept, as for other
+      // bad input; closing here cut a WebSocket client off (a polling one kept its session).
+      // Transport failures (an oversized frame or body, a reset) are closed where detected.
+      log.debug("unreadable packet or connection error: {}", e.getClass().getName());
       return true;
     }
   }

@@ -52,6 +52,16 @@ public final class ServerConfig {
   private final Duration shutdownGrace;
   private final Optional<Path> promptsFile;
   private final int workerThreads;
+  private final ModelClient modelClient;
+  private final boolean moderation;
+
+  /** Which client talks to the model endpoint. */
+  public enum ModelClient {
+    /** The lean streaming client on the JDK's non-blocking HTTP client: the default. */
+    HTTP,
+    /** The official openai-java SDK. */
+    OPENAI_JAVA
+  }
 
   private ServerConfig(Builder b) {
     this.environment = b.environment;
@@ -78,6 +88,8 @@ public final class ServerConfig {
     this.shutdownGrace = b.shutdownGrace;
     this.promptsFile = b.promptsFile;
     this.workerThreads = b.workerThreads;
+    this.modelClient = b.modelClient;
+    this.moderation = b.moderation;
   }
 
   /** {@return a builder with every default} */
@@ -112,6 +124,8 @@ public final class ServerConfig {
     b.shutdownGrace = shutdownGrace;
     b.promptsFile = promptsFile;
     b.workerThreads = workerThreads;
+    b.modelClient = modelClient;
+    b.moderation = moderation;
     return b;
   }
 
@@ -162,6 +176,22 @@ public final class ServerConfig {
     r.integer("MIA_MAX_QUEUED_MESSAGES", 0, 1000).ifPresent(v -> b.maxQueuedMessages = v);
     r.duration("MIA_SHUTDOWN_GRACE").ifPresent(v -> b.shutdownGrace = v);
     r.integer("MIA_WORKER_THREADS", 0, 256).ifPresent(v -> b.workerThreads = v);
+    r.text("MIA_MODEL_CLIENT")
+        .ifPresent(
+            v ->
+                b.modelClient =
+                    switch (v.toLowerCase(Locale.ROOT)) {
+                      case "http" -> ModelClient.HTTP;
+                      case "openai-java" -> ModelClient.OPENAI_JAVA;
+                      default ->
+                          throw new ConfigException(
+                              "MIA_MODEL_CLIENT must be http or openai-java; was '" + v + "'");
+                    });
+    r.bool("MIA_MODERATION").ifPresent(v -> b.moderation = v);
+    if (b.moderation && b.openAiApiKey.isEmpty()) {
+      throw new ConfigException(
+          "MIA_MODERATION=true needs OPENAI_API_KEY: the moderation endpoint is OpenAI's");
+    }
     Optional<String> prompts = r.text("MIA_PROMPTS_FILE");
     if (prompts.isPresent()) {
       Path path = Path.of(prompts.get());
@@ -270,6 +300,15 @@ public final class ServerConfig {
     return promptsFile;
   }
 
+  /** {@return whether the OpenAI moderation endpoint gives a second safety opinion} */
+  public boolean moderation() {
+    return moderation;
+  }
+
+  public ModelClient modelClient() {
+    return modelClient;
+  }
+
   /** {@return Netty I/O threads; 0 means Netty's default (twice the cores)} */
   public int workerThreads() {
     return workerThreads;
@@ -286,6 +325,8 @@ public final class ServerConfig {
         + port
         + ", model="
         + (openAiApiKey.isPresent() ? openAiModel : "offline")
+        + ", modelClient="
+        + modelClient
         + ", openAiBaseUrl="
         + openAiBaseUrl.orElse("default")
         + ", jwtSecret="
@@ -294,6 +335,8 @@ public final class ServerConfig {
         + allowedOrigins
         + ", logLevel="
         + logLevel
+        + ", moderation="
+        + moderation
         + ", requireAuth="
         + requireAuth
         + ", adminKey="
@@ -347,8 +390,20 @@ public final class ServerConfig {
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Optional<Path> promptsFile = Optional.empty();
     private int workerThreads;
+    private ModelClient modelClient = ModelClient.HTTP;
+    private boolean moderation;
 
     private Builder() {}
+
+    public Builder moderation(boolean moderation) {
+      this.moderation = moderation;
+      return this;
+    }
+
+    public Builder modelClient(ModelClient modelClient) {
+      this.modelClient = Objects.requireNonNull(modelClient, "modelClient == null");
+      return this;
+    }
 
     public Builder environment(Environment environment) {
       this.environment = Objects.requireNonNull(environment, "environment == null");

@@ -4,6 +4,7 @@ import com.corundumstudio.socketio.AckRequest;
 import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +35,12 @@ final class SocketIoAdapter {
   private static final String ANONYMOUS = "mia.anonymous";
   private static final String COUNTED = "mia.counted";
   private static final String REFUSED = "mia.refused";
+  private static final String TRANSPORT_BOUND = "mia.transportBound";
+  private static final String CONNECTED = "mia.connected";
+  private static final Map<ErrorCode, String> REFUSAL_MESSAGES =
+      Map.of(
+          ErrorCode.AUTH_REQUIRED, "Authentication required",
+          ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections for this user");
 
   private final ConversationEngine engine;
   private final TokenService tokens;
@@ -67,45 +74,97 @@ final class SocketIoAdapter {
     server.addEventListener("message", JsonNode.class, this::onMessage);
   }
 
-  /** The CONNECT packet carried an {@code auth} object (e.g. {@code io(url, {auth: {token}})}). */
+  /**
+   * The CONNECT packet carried an {@code auth} object (e.g. {@code io(url, {auth: {token}})}): a
+   * valid token decides who the connection is, and a refusal reaches the client as a plain {@code
+   * connect_error}. Runs before the CONNECT packet is acknowledged.
+   */
   private AuthTokenResult onAuth(Object auth, SocketIOClient client) {
-    Optional<String> userId = Optional.empty();
+    if (Boolean.TRUE.equals(client.get(CONNECTED))) {
+      return AuthTokenResult.AuthTokenResultSuccess; // a repeated CONNECT packet changes nothing
+    }
+    Optional<String> fromAuth = Optional.empty();
     if (auth instanceof Map<?, ?> map && map.get("token") instanceof String token) {
-      userId = tokens.verify(token);
+      fromAuth = tokens.verify(token);
     }
-    if (userId.isPresent()) {
-      client.set(USER_ID, userId.get());
-      return AuthTokenResult.AuthTokenResultSuccess;
+    if (fromAuth.isPresent()) {
+      release(client); // the token outranks the identity taken from the handshake
     }
-    if (requireAuth) {
-      log.info("connection refused: no valid token");
+    Optional<ErrorCode> refused = admit(client, fromAuth);
+    if (refused.isPresent()) {
+      log.info("connection refused: {}", refused.get());
       return new AuthTokenResult(
-          false, refusal(ErrorCode.AUTH_REQUIRED, "Authentication required"));
+          false, refusal(refused.get(), REFUSAL_MESSAGES.get(refused.get())));
     }
     return AuthTokenResult.AuthTokenResultSuccess;
   }
 
+  /**
+   * netty-socketio 2.0.14 first runs the default namespace's connect listeners when the Engine.IO
+   * transport binds, before the client has sent its CONNECT packet (so before any {@code auth} is
+   * known), and not again for that packet, because the client is then already in the namespace's
+   * room. So the first call admits the connection provisionally from the handshake (the {@code
+   * Authorization} header, else anonymous), which a token in the CONNECT packet replaces, and takes
+   * the client out of that room so that the CONNECT packet runs the listeners again. That second
+   * call refuses a connection the handshake could not admit and whose packet carried no {@code
+   * auth} (only then is a refusal certain). Admitting before the CONNECT packet is acknowledged
+   * matters: a polling client's next request may be handled on another thread at once.
+   */
   private void onConnect(SocketIOClient client) {
-    String userId = client.get(USER_ID);
-    if (userId == null) {
-      Optional<String> fromHeader = bearer(client).flatMap(tokens::verify);
-      if (fromHeader.isPresent()) {
-        userId = fromHeader.get();
-      } else if (requireAuth) {
-        refuse(client, ErrorCode.AUTH_REQUIRED, "Authentication required");
+    if (client.get(TRANSPORT_BOUND) == null) {
+      client.set(TRANSPORT_BOUND, Boolean.TRUE);
+      if (client.get(USER_ID) == null) {
+        client.leaveRoom(Namespace.DEFAULT_NAME);
+        admit(client, Optional.empty()); // a refusal waits for the CONNECT packet
         return;
-      } else {
-        userId = engine.newAnonymousUserId();
-        client.set(ANONYMOUS, Boolean.TRUE);
       }
-      client.set(USER_ID, userId);
     }
+    if (client.get(USER_ID) == null) {
+      Optional<ErrorCode> refused = admit(client, Optional.empty());
+      if (refused.isPresent()) {
+        refuse(client, refused.get(), REFUSAL_MESSAGES.get(refused.get()));
+        return;
+      }
+    }
+    client.set(CONNECTED, Boolean.TRUE);
+    log.info("client connected: {}", (String) client.get(USER_ID));
+  }
+
+  /**
+   * Decides who the connection is, unless that is decided already: the {@code auth} token's user,
+   * else the {@code Authorization} header's, else a new anonymous user unless authentication is
+   * required; and counts it against the user's cap. {@return the reason for refusing it, or empty
+   * once it is admitted}
+   */
+  private Optional<ErrorCode> admit(SocketIOClient client, Optional<String> fromAuth) {
+    if (client.get(USER_ID) != null) {
+      return Optional.empty();
+    }
+    Optional<String> verified = fromAuth.or(() -> bearer(client).flatMap(tokens::verify));
+    if (verified.isEmpty() && requireAuth) {
+      return Optional.of(ErrorCode.AUTH_REQUIRED);
+    }
+    String userId = verified.orElseGet(engine::newAnonymousUserId);
     if (!connections.tryOpen(userId)) {
-      refuse(client, ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections for this user");
-      return;
+      return Optional.of(ErrorCode.TOO_MANY_CONNECTIONS);
     }
+    client.set(USER_ID, userId);
     client.set(COUNTED, Boolean.TRUE);
-    log.info("client connected: {}", userId);
+    if (verified.isEmpty()) {
+      client.set(ANONYMOUS, Boolean.TRUE);
+    }
+    return Optional.empty();
+  }
+
+  /** Forgets a provisional identity and gives back its place under the user's cap. */
+  private void release(SocketIOClient client) {
+    String userId = client.get(USER_ID);
+    if (userId != null && Boolean.TRUE.equals(client.get(COUNTED))) {
+      connections.close(userId);
+    }
+    client.del(USER_ID);
+    client.del(COUNTED);
+    client.del(ANONYMOUS);
   }
 
   private void onDisconnect(SocketIOClient client) {

@@ -128,6 +128,22 @@ class HttpRoutesTest {
   }
 
   @Test
+  void pollingResponsesAnnounceTheyCloseTheConnection() {
+    HttpResponse<String> response = get("/socket.io/?EIO=4&transport=polling");
+
+    assertEquals(200, response.statusCode());
+    assertEquals(Optional.of("close"), response.headers().firstValue("Connection"));
+  }
+
+  @Test
+  void restRequestsAfterPollingRequestsOnOneClientAllSucceed() {
+    for (int i = 0; i < 50; i++) {
+      assertEquals(200, get("/socket.io/?EIO=4&transport=polling").statusCode());
+      assertEquals(400, postToken("{}").statusCode());
+    }
+  }
+
+  @Test
   void socketIoHandshakeFromADisallowedOriginIsRefused() {
     HttpResponse<String> response =
         get("/socket.io/?EIO=4&transport=polling", "Origin", "http://evil.example");

@@ -100,6 +100,23 @@ public final class TestClient implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Waits for the server to refuse the connection; {@return the {@code connect_error} payload,
+   * {@code {message, data}}}. A {@code connect} before it is skipped: a server that refuses from
+   * its connect listener (the CONNECT packet carried no {@code auth}) has already acknowledged the
+   * CONNECT packet when it sends the refusal.
+   *
+   * @throws AssertionError if no refusal arrives, or the connection fails some other way
+   */
+  public JSONObject connectError() {
+    Event event = next(Socket.EVENT_CONNECT_ERROR, Socket.EVENT_DISCONNECT);
+    if (!event.name().equals(Socket.EVENT_CONNECT_ERROR)
+        || !(event.payload() instanceof JSONObject refusal)) {
+      throw new AssertionError("expected a connect_error with data, got " + event);
+    }
+    return refusal;
+  }
+
   /** Sends an event. */
   public void emit(String event, Object... args) {
     socket.emit(event, args);
@@ -181,6 +198,14 @@ public final class TestClient implements AutoCloseable {
 
   private static List<String> names(List<Event> events) {
     return events.stream().map(Event::name).toList();
+  }
+
+  /**
+   * {@return a value that socket.io-client-java writes into the packet as {@code json}, verbatim}
+   * For payloads the client would otherwise normalise: escaped lone surrogates, invalid JSON.
+   */
+  public static Object rawJson(String json) {
+    return (org.json.JSONString) () -> json;
   }
 
   /** {@return a JSON object of alternating keys and values; a null value is JSON null} */

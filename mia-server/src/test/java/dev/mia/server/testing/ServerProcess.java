@@ -1,0 +1,145 @@
+package dev.mia.server.testing;
+
+import dev.mia.server.Main;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server as an operator runs it: {@link Main} in its own JVM, configured only by the
+ * environment, with everything it prints captured in a file. Close it to stop it (SIGTERM, then a
+ * kill if it lingers) and delete the file.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private final Process process;
+  private final Path output;
+  private final String url;
+
+  private ServerProcess(Process process, Path output, String url) {
+    this.process = process;
+    this.output = output;
+    this.url = url;
+  }
+
+  /**
+   * {@return a started server on a free loopback port, answering {@code /health}} {@code env} is
+   * the whole environment besides {@code PORT}, {@code HOST} and {@code PATH}.
+   */
+  public static ServerProcess start(Map<String, String> env) {
+    Path output = null;
+    Process process = null;
+    try {
+      output = Files.createTempFile("mia-server", ".log");
+      int port = freePort();
+      Map<String, String> all = new HashMap<>(env);
+      all.put("PORT", Integer.toString(port));
+      all.put("HOST", "127.0.0.1");
+      all.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin"));
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Main.class.getName())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile());
+      builder.environment().clear();
+      builder.environment().putAll(all);
+      process = builder.start();
+      ServerProcess server = new ServerProcess(process, output, "http://127.0.0.1:" + port);
+      server.awaitHealth();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException | Error e) {
+      if (process != null) {
+        process.destroyForcibly();
+      }
+      throw e;
+    }
+  }
+
+  /** {@return the base URL} */
+  public String url() {
+    return url;
+  }
+
+  /** Stops the server with SIGTERM and waits for it to exit; {@return everything it printed} */
+  public String stop() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return output();
+  }
+
+  /** {@return everything the server printed so far} */
+  public String output() {
+    try {
+      return Files.readString(output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      Files.deleteIfExists(output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitHealth() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("server exited: " + output());
+      }
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+    throw new AssertionError("no /health within 30 s: " + output());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
