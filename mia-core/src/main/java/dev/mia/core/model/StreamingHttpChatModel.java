@@ -15,7 +15,9 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -29,14 +31,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * over the JDK's non-blocking HTTP client: no thread waits on a stream, connections are kept alive
  * and reused, and each event is read with a streaming JSON parser. It sends the same request as
  * {@link OpenAiChatModel} — model {@code gpt-4o}, temperature 0.7, system prompt, history, new
- * message — at a fraction of the CPU and threads, so a server uses it for many concurrent
- * conversations; {@link OpenAiChatModel} carries the official SDK's full feature set. A request
- * that fails before its first byte (connection error, HTTP 408, 409, 429, 5xx) is retried with
- * back-off. Close it at shutdown.
+ * message — at a fraction of the CPU and threads (events are split and parsed as bytes, never
+ * decoded into lines of text first), so a server uses it for many concurrent conversations; {@link
+ * OpenAiChatModel} carries the official SDK's full feature set. A request that fails before its
+ * first byte (connection error, HTTP 408, 409, 429, 5xx) is retried with back-off. Close it at
+ * shutdown.
  */
 public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
   private static final JsonFactory JSON = new JsonFactory();
-  private static final String DONE = "[DONE]";
+  private static final byte[] DATA = "data:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] DONE = "[DONE]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final HttpClient client;
   private final ExecutorService threads;
@@ -112,8 +116,14 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
 
   /** {@return the text of {@code choices[*].delta.content} in one SSE data payload} */
   static String deltaText(String data) throws IOException {
+    byte[] bytes = data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return deltaText(bytes, 0, bytes.length);
+  }
+
+  /** {@return the text of {@code choices[*].delta.content} in one SSE data payload} */
+  static String deltaText(byte[] data, int offset, int length) throws IOException {
     StringBuilder text = null;
-    try (JsonParser p = JSON.createParser(data)) {
+    try (JsonParser p = JSON.createParser(data, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return "";
       }
@@ -159,10 +169,12 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
   }
 
   /** One reply: its request, retries, and the event stream. */
-  private final class Exchange implements Flow.Subscriber<String> {
+  private final class Exchange implements Flow.Subscriber<List<ByteBuffer>> {
     private final OnceListener listener;
     private final byte[] body;
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    // Touched only by onNext, which the HTTP client calls one at a time.
+    private final SseLines lines = new SseLines();
     private volatile CompletableFuture<HttpResponse<Void>> pending;
     private volatile boolean delivered;
 
@@ -188,7 +200,7 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
               request,
               info ->
                   info.statusCode() == 200
-                      ? HttpResponse.BodySubscribers.fromLineSubscriber(this)
+                      ? HttpResponse.BodySubscribers.fromSubscriber(this)
                       : HttpResponse.BodySubscribers.replacing(null));
       pending = future;
       future.whenComplete((response, error) -> finished(attempt, response, error));
@@ -245,18 +257,29 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
     }
 
     @Override
-    public void onNext(String line) {
-      if (!line.startsWith("data:")) {
-        return; // blank separators, comments, event names
+    public void onNext(List<ByteBuffer> buffers) {
+      for (ByteBuffer buffer : buffers) {
+        lines.feed(buffer, this::line);
       }
-      String data = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-      if (data.equals(DONE)) {
-        cancelSubscription();
+    }
+
+    /** One line of the event stream, without its line break. */
+    private void line(byte[] bytes, int offset, int length) {
+      if (listener.isFinished() || !startsWith(bytes, offset, length, DATA)) {
+        return; // blank separators, comments, event names, or the reply already ended
+      }
+      int start = offset + DATA.length;
+      if (start < offset + length && bytes[start] == ' ') {
+        start++;
+      }
+      int end = offset + length;
+      if (startsWith(bytes, start, end - start, DONE)) {
+        // The body ends right after [DONE]; reading it to its end keeps the connection reusable.
         listener.onComplete();
         return;
       }
       try {
-        String text = deltaText(data);
+        String text = deltaText(bytes, start, end - start);
         if (!text.isEmpty()) {
           delivered = true;
           listener.onDelta(text);
@@ -295,6 +318,18 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
         s.cancel();
       }
     }
+  }
+
+  private static boolean startsWith(byte[] bytes, int offset, int length, byte[] prefix) {
+    if (length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes[offset + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isConnectionError(Throwable error) {
