@@ -3,14 +3,17 @@ package dev.mia.core.profile;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The default age detector: the patterns of {@code age-rules.txt} (its header describes the
@@ -22,7 +25,11 @@ final class PatternAgeDetector implements AgeDetector {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cf}\\p{Co}\\p{Cn}]");
   private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern SINGLE_QUOTES =
+      Pattern.compile("[\u2018\u2019\u201A\u201B\u02BC\u2032\u00B4`]");
+  private static final Pattern DOUBLE_QUOTES = Pattern.compile("[\u201C\u201D\u201E\u201F\u2033]");
   private static final Pattern WORD = Pattern.compile("[a-z][a-z']*");
+  private static final Pattern LEADING_SPACES = Pattern.compile("^[\\s-]+");
 
   private static final List<String> UNITS =
       List.of(
@@ -59,32 +66,67 @@ final class PatternAgeDetector implements AgeDetector {
   private static final Pattern SMALL = Pattern.compile("\\b(" + String.join("|", UNITS) + ")\\b");
   private static final Set<String> YEARS = Set.of("years", "year", "yrs", "yr");
 
+  /** Every word {@link #numberWordsToDigits} replaces. */
+  private static final Set<String> NUMBER_WORDS =
+      Stream.of(UNITS, TENS, List.of("hundred"))
+          .flatMap(List::stream)
+          .collect(Collectors.toUnmodifiableSet());
+
+  /** The first letters of {@link #NUMBER_WORDS}. */
+  private static final String NUMBER_WORD_STARTS =
+      NUMBER_WORDS.stream().map(w -> w.substring(0, 1)).distinct().collect(Collectors.joining());
+
   private final AgeRules rules;
   private final Pattern spellingPattern;
+
+  /**
+   * For each pattern, whether its age is the built-in {@link AgeRules#AGE}, one to three ASCII
+   * digits: such a pattern cannot match a text without a digit.
+   */
+  private final Map<Pattern, Boolean> digitAge = new IdentityHashMap<>();
+
+  /** The measure words by first char (an empty one, which no rule file gives, under '\0'). */
+  private final Map<Character, List<String>> measuresByFirstChar;
 
   PatternAgeDetector(AgeRules rules) {
     this.rules = Objects.requireNonNull(rules, "rules == null");
     this.spellingPattern = spellingPattern(rules.spellings().keySet());
+    Stream.concat(rules.current().stream(), rules.future().stream())
+        .forEach(p -> digitAge.put(p, p.pattern().contains(AgeRules.AGE)));
+    this.measuresByFirstChar =
+        rules.measureWords().stream()
+            .collect(Collectors.groupingBy(m -> m.isEmpty() ? '\0' : m.charAt(0)));
   }
 
   @Override
   public OptionalInt detect(String message) {
     Objects.requireNonNull(message, "message == null");
     String text = normalize(message);
-    OptionalInt current = earliest(rules.current(), text);
-    return current.isPresent() ? current : earliest(rules.future(), text);
+    boolean hasDigit = hasAsciiDigit(text);
+    OptionalInt current = earliest(rules.current(), text, hasDigit);
+    return current.isPresent() ? current : earliest(rules.future(), text, hasDigit);
   }
 
   /** {@return the text the patterns see, for tests and rule authors} */
   String normalize(String message) {
-    String text = Normalizer.normalize(message, Normalizer.Form.NFKC);
-    text = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
-    text = text.toLowerCase(Locale.ROOT);
-    text = text.replaceAll("[\u2018\u2019\u201A\u201B\u02BC\u2032\u00B4`]", "'");
-    text = text.replaceAll("[\u201C\u201D\u201E\u201F\u2033]", "\"");
-    text = INVISIBLE.matcher(text).replaceAll("");
-    text = SPACES.matcher(text).replaceAll(" ").trim();
-    if (spellingPattern != null) {
+    String text;
+    if (isAscii(message)) {
+      // ASCII is left as it is by NFKC and NFD, has no marks and no invisible characters, and its
+      // only quote to straighten is the backtick.
+      text = message.toLowerCase(Locale.ROOT).replace('`', '\'');
+    } else {
+      text = Normalizer.normalize(message, Normalizer.Form.NFKC);
+      text = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
+      text = text.toLowerCase(Locale.ROOT);
+      text = SINGLE_QUOTES.matcher(text).replaceAll("'");
+      text = DOUBLE_QUOTES.matcher(text).replaceAll("\"");
+      text = INVISIBLE.matcher(text).replaceAll("");
+    }
+    if (hasSpacesToCollapse(text)) {
+      text = SPACES.matcher(text).replaceAll(" ");
+    }
+    text = text.trim();
+    if (spellingPattern != null && mayHaveSpelling(text)) {
       text =
           spellingPattern
               .matcher(text)
@@ -93,7 +135,52 @@ final class PatternAgeDetector implements AgeDetector {
     return numberWordsToDigits(text);
   }
 
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasAsciiDigit(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@return whether {@link #SPACES} would change more than one space in a row} */
+  private static boolean hasSpacesToCollapse(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\t' || c == '\n' || c == '\013' || c == '\f' || c == '\r') {
+        return true;
+      }
+      if (c == ' ' && i + 1 < text.length() && text.charAt(i + 1) == ' ') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@return whether the text holds a chat spelling at all} (the regex then finds whole words) */
+  private boolean mayHaveSpelling(String text) {
+    for (String key : rules.spellings().keySet()) {
+      if (text.contains(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static String numberWordsToDigits(String text) {
+    if (!hasNumberWord(text)) {
+      return text;
+    }
     String out = HUNDRED.matcher(text).replaceAll("100");
     out =
         TENS_AND_UNITS
@@ -109,12 +196,60 @@ final class PatternAgeDetector implements AgeDetector {
     return SMALL.matcher(out).replaceAll(m -> Integer.toString(UNITS.indexOf(m.group(1))));
   }
 
-  private OptionalInt earliest(List<Pattern> patterns, String text) {
+  /**
+   * {@return whether one of the words {@link #numberWordsToDigits} replaces stands in the text}:
+   * each of its patterns matches a number word between word boundaries, which is then a whole run
+   * of letters, digits and underscores. A cheap check, as most messages have no number word.
+   */
+  private static boolean hasNumberWord(String text) {
+    int n = text.length();
+    for (int i = 0; i < n; ) {
+      if (!isWordChar(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < n && isWordChar(text.charAt(i))) {
+        i++;
+      }
+      if (i - start >= 3
+          && i - start <= 9
+          && NUMBER_WORD_STARTS.indexOf(text.charAt(start)) >= 0
+          && NUMBER_WORDS.contains(text.substring(start, i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What {@code \b} takes for a word char, for chars of the BMP (surrogates are not). */
+  private static boolean isWordChar(char c) {
+    return c == '_' || Character.isLetterOrDigit(c);
+  }
+
+  /**
+   * {@return the age of the counting match whose age starts first, over all patterns}. For each
+   * pattern the matches are taken in order until one counts or one's age starts no earlier than the
+   * best so far. Two shortcuts give the same result: a pattern whose age is digits is skipped when
+   * the text has none, and once an age is found, a later pattern is tried only at the starts before
+   * it (a match starting there or later has its age there or later).
+   */
+  private OptionalInt earliest(List<Pattern> patterns, String text, boolean hasDigit) {
     int bestAt = Integer.MAX_VALUE;
     OptionalInt best = OptionalInt.empty();
     for (Pattern pattern : patterns) {
+      if (!hasDigit && digitAge.get(pattern)) {
+        continue;
+      }
       Matcher m = pattern.matcher(text);
-      while (m.find()) {
+      boolean bounded = bestAt <= text.length() && !pattern.pattern().contains("\\G");
+      if (bounded) {
+        // Transparent bounds: lookarounds and \b at the region's start see the whole text; and
+        // without anchoring bounds ^ matches only at the text's start, as with find().
+        m.useTransparentBounds(true).useAnchoringBounds(false);
+      }
+      int from = 0;
+      while (bounded ? findBefore(m, text, from, bestAt) : m.find()) {
         int at = m.start("age");
         if (at >= bestAt) {
           break;
@@ -125,9 +260,25 @@ final class PatternAgeDetector implements AgeDetector {
           best = age;
           break;
         }
+        // find() goes on at the end of the last match, or one further after an empty match.
+        from = m.end() == m.start() ? m.end() + 1 : m.end();
       }
     }
     return best;
+  }
+
+  /**
+   * {@return whether the pattern matches at a start from {@code from} to before {@code before}},
+   * trying the starts in order as {@link Matcher#find} does, with the same match at each.
+   */
+  private static boolean findBefore(Matcher m, String text, int from, int before) {
+    for (int start = from; start < before && start <= text.length(); start++) {
+      m.region(start, text.length());
+      if (m.lookingAt()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@return whether the number ending at {@code end} is a measure, count or ordinal} */
@@ -163,11 +314,16 @@ final class PatternAgeDetector implements AgeDetector {
     if (!suffix.isEmpty() && !rules.ageSuffixes().contains(suffix)) {
       return true;
     }
-    String rest = text.substring(suffixEnd).replaceFirst("^[\\s-]+", "");
+    String rest = LEADING_SPACES.matcher(text.substring(suffixEnd)).replaceFirst("");
     if (rest.startsWith("%")) {
       return true;
     }
-    for (String measure : rules.measureWords()) {
+    // Only a measure that starts with the rest's first char (or is empty) can start the rest.
+    List<String> measures = new ArrayList<>(measuresByFirstChar.getOrDefault('\0', List.of()));
+    if (!rest.isEmpty()) {
+      measures.addAll(measuresByFirstChar.getOrDefault(rest.charAt(0), List.of()));
+    }
+    for (String measure : measures) {
       if (rest.startsWith(measure)
           && (rest.length() == measure.length()
               || !Character.isLetterOrDigit(rest.charAt(measure.length())))) {
@@ -180,7 +336,8 @@ final class PatternAgeDetector implements AgeDetector {
     }
     String next = word.group();
     if (YEARS.contains(next)) {
-      Matcher after = WORD.matcher(rest.substring(word.end()).replaceFirst("^[\\s-]+", ""));
+      Matcher after =
+          WORD.matcher(LEADING_SPACES.matcher(rest.substring(word.end())).replaceFirst(""));
       return after.lookingAt() && !rules.afterYears().contains(after.group());
     }
     return next.endsWith("s") && next.length() >= 4 && !rules.pluralOk().contains(next);

@@ -20,6 +20,10 @@ import java.util.stream.Collectors;
  * restored when they spell a word of the rule vocabulary ("su1cide", "d!e", "s*icide", "s u i c i d
  * e"), and chat spellings expanded ("wanna" becomes "want to", "kms" becomes "kill myself").
  * Punctuation stays, so rules and guards can stop at a sentence end. Immutable and thread-safe.
+ *
+ * <p>This runs on every message, so a pass is skipped when the text lacks what it looks for, and
+ * simple passes walk the chars instead of running a regex; each gives what its regex would give
+ * ({@code PatternSafetyClassifierEquivalenceTest} holds them to {@code ReferenceChatNormalizer}).
  */
 final class ChatNormalizer {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
@@ -37,28 +41,186 @@ final class ChatNormalizer {
       Pattern.compile("(?<![\\p{L}\\p{N}])(?:\\p{L}[ .\\-_*]){2,}\\p{L}(?![\\p{L}\\p{N}])");
 
   private final Set<String> vocabulary;
+
+  /**
+   * The vocabulary by word length, each list in alphabetical order: a masked token is tried against
+   * the words of its length, and when it spells more than one ("d*e": "die", "doe") the first in
+   * alphabetical order wins, the same on every run.
+   */
+  private final Map<Integer, List<String>> vocabularyByLength;
+
+  /** The {@link #squeeze squeezed} forms of the vocabulary words. */
+  private final Set<String> squeezedVocabulary;
+
   private final Map<String, String> spellings;
-  private final Pattern spellingPattern;
+
+  /** The chat spellings by first char, each list longest first. */
+  private final Map<Character, List<String>> spellingsByFirstChar;
 
   ChatNormalizer(Set<String> vocabulary, Map<String, String> spellings) {
     this.vocabulary = Set.copyOf(vocabulary);
+    this.vocabularyByLength =
+        this.vocabulary.stream()
+            .sorted()
+            .collect(Collectors.groupingBy(String::length, Collectors.toList()));
+    this.squeezedVocabulary =
+        this.vocabulary.stream().map(ChatNormalizer::squeeze).collect(Collectors.toSet());
     this.spellings = Map.copyOf(spellings);
-    this.spellingPattern = spellingPattern(this.spellings.keySet());
+    this.spellingsByFirstChar =
+        sortedKeys(this.spellings.keySet()).stream()
+            .collect(Collectors.groupingBy(k -> k.charAt(0), Collectors.toList()));
   }
 
   String normalize(String message) {
     Objects.requireNonNull(message, "message == null");
-    String text = Normalizer.normalize(message, Normalizer.Form.NFKC);
-    text = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
-    text = text.toLowerCase(Locale.ROOT);
-    text = straightenQuotes(text);
-    text = INVISIBLE.matcher(text).replaceAll("");
-    text = SPACES.matcher(text).replaceAll(" ").trim();
-    text = REPEATS.matcher(text).replaceAll("$1$1");
-    text = unmask(text);
+    String text;
+    if (isAscii(message)) {
+      // ASCII is left as it is by NFKC and NFD, has no combining marks and no invisible
+      // characters, and its only quote to straighten is the backtick: skip those passes.
+      text = message.toLowerCase(Locale.ROOT).replace('`', '\'');
+    } else {
+      text = Normalizer.normalize(message, Normalizer.Form.NFKC);
+      text = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
+      text = text.toLowerCase(Locale.ROOT);
+      text = straightenQuotes(text);
+      text = INVISIBLE.matcher(text).replaceAll("");
+    }
+    text = collapseSpaces(text);
+    // Each pass below runs only when the text has what the pass looks for; the checks are
+    // necessary conditions for the pass's pattern to match, so skipping changes nothing.
+    if (hasLetterRepeatedThrice(text)) {
+      text = REPEATS.matcher(text).replaceAll("$1$1");
+    }
+    if (hasLetterNextToMask(text)) {
+      text = unmask(text);
+    }
     text = shortenStretched(text);
-    text = joinSpacedLetters(text);
+    if (mayHaveSpacedLetters(text)) {
+      text = joinSpacedLetters(text);
+    }
     return expandSpellings(text);
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What {@code \s} matches (without UNICODE_CHARACTER_CLASS). */
+  private static boolean isRegexSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\013' || c == '\f' || c == '\r';
+  }
+
+  /** {@code SPACES.matcher(text).replaceAll(" ").trim()} without a regex. */
+  private static String collapseSpaces(String text) {
+    int n = text.length();
+    StringBuilder out = null;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (!isRegexSpace(c)) {
+        if (out != null) {
+          out.append(c);
+        }
+        continue;
+      }
+      int end = i + 1;
+      while (end < n && isRegexSpace(text.charAt(end))) {
+        end++;
+      }
+      if (out == null && (c != ' ' || end > i + 1)) {
+        out = new StringBuilder(n).append(text, 0, i);
+      }
+      if (out != null) {
+        out.append(' ');
+      }
+      i = end - 1;
+    }
+    return (out == null ? text : out.toString()).trim();
+  }
+
+  /** {@return whether {@link #REPEATS} can match: a letter three times in a row} */
+  private static boolean hasLetterRepeatedThrice(String text) {
+    int run = 0;
+    int previous = -1;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      run = cp == previous ? run + 1 : 1;
+      if (run >= 3 && Character.isLetter(cp)) {
+        return true;
+      }
+      previous = cp;
+      i += Character.charCount(cp);
+    }
+    return false;
+  }
+
+  private static boolean isMask(int cp) {
+    return (cp >= '0' && cp <= '9')
+        || cp == '@'
+        || cp == '$'
+        || cp == '!'
+        || cp == '*'
+        || cp == '|'
+        || cp == '#'
+        || cp == '_';
+  }
+
+  /**
+   * {@return whether {@link #unmask} can change anything}: only a token with both a letter and a
+   * mask is ever rewritten, and such a token has a letter right beside a mask somewhere.
+   */
+  private static boolean hasLetterNextToMask(String text) {
+    int previous = -1;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      if (previous >= 0
+          && ((isMask(cp) && Character.isLetter(previous))
+              || (isMask(previous) && Character.isLetter(cp)))) {
+        return true;
+      }
+      previous = cp;
+      i += Character.charCount(cp);
+    }
+    return false;
+  }
+
+  /** {@return whether the text has a letter outside the Basic Multilingual Plane} */
+  private static boolean hasSupplementaryLetter(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isHighSurrogate(text.charAt(i)) && Character.isLetter(text.codePointAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isSpacer(char c) {
+    return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*';
+  }
+
+  /**
+   * {@return whether {@link #SPACED} can match}: a letter not preceded by a letter, then two more
+   * single letters each after a spacer. Supplementary letters are left to the regex.
+   */
+  private static boolean mayHaveSpacedLetters(String text) {
+    if (hasSupplementaryLetter(text)) {
+      return true;
+    }
+    for (int i = 0; i + 4 < text.length(); i++) {
+      if (Character.isLetter(text.charAt(i))
+          && (i == 0 || !Character.isLetter(text.charAt(i - 1)))
+          && isSpacer(text.charAt(i + 1))
+          && Character.isLetter(text.charAt(i + 2))
+          && isSpacer(text.charAt(i + 3))
+          && Character.isLetter(text.charAt(i + 4))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String straightenQuotes(String text) {
@@ -129,8 +291,8 @@ final class ChatNormalizer {
     if (!hasMask(token)) {
       return vocabulary.contains(token) ? token : null;
     }
-    for (String word : vocabulary) {
-      if (word.length() == token.length() && spells(token, word)) {
+    for (String word : vocabularyByLength.getOrDefault(token.length(), List.of())) {
+      if (spells(token, word)) {
         return word;
       }
     }
@@ -169,8 +331,46 @@ final class ChatNormalizer {
    * Restores stretched words: a word with doubled letters that is not in the vocabulary becomes the
    * vocabulary word it spells with some doubles made single ("diee" becomes "die", "deadd" "dead").
    * Repeats of three or more were already cut to two.
+   *
+   * <p>{@link #DOUBLED_WORD} matches exactly the maximal runs of letters that hold a doubled letter
+   * (it starts at a run's first letter and its greedy tail runs to the run's end), so the runs are
+   * walked by hand. Text with a letter outside the BMP takes the regex, where a letter is two
+   * chars.
    */
   private String shortenStretched(String text) {
+    if (hasSupplementaryLetter(text)) {
+      return shortenStretchedByRegex(text);
+    }
+    StringBuilder out = null;
+    int copied = 0;
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      if (!Character.isLetter(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      boolean doubled = false;
+      for (i++; i < n && Character.isLetter(text.charAt(i)); i++) {
+        doubled |= text.charAt(i) == text.charAt(i - 1);
+      }
+      if (doubled) {
+        String word = text.substring(start, i);
+        String shortened = shorten(word);
+        if (!shortened.equals(word)) {
+          if (out == null) {
+            out = new StringBuilder(n);
+          }
+          out.append(text, copied, start).append(shortened);
+          copied = i;
+        }
+      }
+    }
+    return out == null ? text : out.append(text, copied, n).toString();
+  }
+
+  private String shortenStretchedByRegex(String text) {
     Matcher m = DOUBLED_WORD.matcher(text);
     StringBuilder out = new StringBuilder(text.length());
     while (m.find()) {
@@ -180,8 +380,29 @@ final class ChatNormalizer {
     return out.toString();
   }
 
+  /**
+   * {@return the text with each run of one repeated char cut to one char}: "feeling" becomes
+   * "feling". Making a double single keeps the squeezed form, so a word whose squeezed form no
+   * vocabulary word has cannot be shortened into the vocabulary.
+   */
+  static String squeeze(String word) {
+    StringBuilder out = null;
+    for (int i = 1; i < word.length(); i++) {
+      if (word.charAt(i) == word.charAt(i - 1)) {
+        if (out == null) {
+          out = new StringBuilder(word.length()).append(word, 0, i);
+        }
+      } else if (out != null) {
+        out.append(word.charAt(i));
+      }
+    }
+    return out == null ? word : out.toString();
+  }
+
   private String shorten(String word) {
-    if (vocabulary.contains(word)) {
+    // Vocabulary words are letters of the BMP only, so a candidate below is in the vocabulary
+    // only if the word has no surrogates and so has the candidate's squeezed form.
+    if (vocabulary.contains(word) || !squeezedVocabulary.contains(squeeze(word))) {
       return word;
     }
     List<Integer> doubles = new ArrayList<>();
@@ -224,27 +445,62 @@ final class ChatNormalizer {
     return out.toString();
   }
 
+  /**
+   * Replaces chat spellings that stand as whole words: not after a letter, digit or apostrophe (the
+   * single char before), not before one (the code point after). Scanning left to right, at each
+   * char the longest key that fits wins, and the scan goes on after it. This is what the regex
+   * {@code (?<![\p{L}\p{N}'])(?:longest|...|shortest)(?![\p{L}\p{N}'])} with {@code replaceAll}
+   * does, without trying some ninety alternatives at every char.
+   */
   private String expandSpellings(String text) {
-    if (spellingPattern == null) {
-      return text;
+    StringBuilder out = null;
+    int copied = 0;
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      List<String> keys = spellingsByFirstChar.get(text.charAt(i));
+      String key =
+          keys == null || (i > 0 && isWordChar(text.charAt(i - 1))) ? null : keyAt(text, i, keys);
+      if (key == null) {
+        i++;
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(n + 16);
+      }
+      out.append(text, copied, i).append(spellings.get(key));
+      i += key.length();
+      copied = i;
     }
-    Matcher m = spellingPattern.matcher(text);
-    StringBuilder out = new StringBuilder(text.length());
-    while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(spellings.get(m.group())));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return out == null ? text : out.append(text, copied, n).toString();
   }
 
-  private static Pattern spellingPattern(Set<String> keys) {
-    if (keys.isEmpty()) {
-      return null;
+  private static String keyAt(String text, int at, List<String> keys) {
+    for (String key : keys) {
+      int end = at + key.length();
+      if (text.startsWith(key, at)
+          && (end == text.length() || !isWordChar(text.codePointAt(end)))) {
+        return key;
+      }
     }
-    // Longest first, so "want 2" wins over a shorter key that is its prefix.
+    return null;
+  }
+
+  /** {@return whether {@code cp} is a letter, a digit or other number, or an apostrophe} */
+  private static boolean isWordChar(int cp) {
+    if (cp == '\'' || Character.isLetter(cp)) {
+      return true;
+    }
+    int type = Character.getType(cp);
+    return type == Character.DECIMAL_DIGIT_NUMBER
+        || type == Character.LETTER_NUMBER
+        || type == Character.OTHER_NUMBER;
+  }
+
+  /** Longest first, so "want 2" wins over a shorter key that is its prefix. */
+  private static List<String> sortedKeys(Set<String> keys) {
     List<String> sorted = new ArrayList<>(keys);
     sorted.sort(Comparator.comparingInt(String::length).reversed().thenComparing(k -> k));
-    String alternatives = sorted.stream().map(Pattern::quote).collect(Collectors.joining("|"));
-    return Pattern.compile("(?<![\\p{L}\\p{N}'])(?:" + alternatives + ")(?![\\p{L}\\p{N}'])");
+    return sorted;
   }
 }
