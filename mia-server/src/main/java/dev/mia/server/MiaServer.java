@@ -29,7 +29,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +50,6 @@ public final class MiaServer implements AutoCloseable {
   private final AutoCloseable model;
   private final java.util.Optional<ModerationSafetyClassifier> moderation;
   private final SocketIOServer socketIo;
-  private final ExecutorService sender;
   private final ScheduledExecutorService timer;
   private volatile int boundPort = -1;
   private volatile io.netty.channel.Channel listening;
@@ -89,7 +87,6 @@ public final class MiaServer implements AutoCloseable {
     config.promptsFile().ifPresent(p -> engineBuilder.systemPrompts(SystemPrompts.load(p)));
     moderation.ifPresent(engineBuilder::safetyClassifier);
     this.engine = engineBuilder.build();
-    this.sender = Executors.newFixedThreadPool(2, daemon("mia-emit-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("mia-timer-"));
 
     Configuration socketConfig = new Configuration();
@@ -153,7 +150,6 @@ public final class MiaServer implements AutoCloseable {
             tokens,
             new ConnectionRegistry(config.maxConnectionsPerUser()),
             config.requireAuth(),
-            sender,
             timer)
         .install(socketIo);
   }
@@ -200,7 +196,6 @@ public final class MiaServer implements AutoCloseable {
   public void close() {
     socketIo.stop();
     engine.close();
-    sender.shutdownNow();
     timer.shutdownNow();
     moderation.ifPresent(ModerationSafetyClassifier::close);
     try {
@@ -229,6 +224,16 @@ public final class MiaServer implements AutoCloseable {
               .readTimeout(config.modelIdleTimeout());
       config.openAiBaseUrl().ifPresent(builder::baseUrl);
       return builder.build();
+    }
+    if (config.modelClient() == ServerConfig.ModelClient.NETTY) {
+      return new NettyChatModel(
+          config.openAiBaseUrl().orElse("https://api.openai.com/v1"),
+          config.openAiApiKey().get(),
+          config.openAiModel(),
+          OpenAiChatModel.DEFAULT_TEMPERATURE,
+          config.openAiMaxRetries(),
+          Duration.ofSeconds(10),
+          Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
     StreamingHttpChatModel.Builder builder =
         StreamingHttpChatModel.builder()

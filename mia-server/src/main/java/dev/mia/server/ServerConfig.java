@@ -57,7 +57,9 @@ public final class ServerConfig {
 
   /** Which client talks to the model endpoint. */
   public enum ModelClient {
-    /** The lean streaming client on the JDK's non-blocking HTTP client: the default. */
+    /** The streaming client on Netty, reading events on its I/O threads: the default. */
+    NETTY,
+    /** The lean streaming client on the JDK's non-blocking HTTP client. */
     HTTP,
     /** The official openai-java SDK. */
     OPENAI_JAVA
@@ -181,11 +183,14 @@ public final class ServerConfig {
             v ->
                 b.modelClient =
                     switch (v.toLowerCase(Locale.ROOT)) {
+                      case "netty" -> ModelClient.NETTY;
                       case "http" -> ModelClient.HTTP;
                       case "openai-java" -> ModelClient.OPENAI_JAVA;
                       default ->
                           throw new ConfigException(
-                              "MIA_MODEL_CLIENT must be http or openai-java; was '" + v + "'");
+                              "MIA_MODEL_CLIENT must be netty, http or openai-java; was '"
+                                  + v
+                                  + "'");
                     });
     r.bool("MIA_MODERATION").ifPresent(v -> b.moderation = v);
     if (b.moderation && b.openAiApiKey.isEmpty()) {
@@ -390,7 +395,7 @@ public final class ServerConfig {
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Optional<Path> promptsFile = Optional.empty();
     private int workerThreads;
-    private ModelClient modelClient = ModelClient.HTTP;
+    private ModelClient modelClient = ModelClient.NETTY;
     private boolean moderation;
 
     private Builder() {}

@@ -16,7 +16,6 @@ import dev.mia.core.conversation.JoinResult;
 import dev.mia.core.conversation.SubmitResult;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,7 +45,6 @@ final class SocketIoAdapter {
   private final TokenService tokens;
   private final ConnectionRegistry connections;
   private final boolean requireAuth;
-  private final Executor sender;
   private final ScheduledExecutorService timer;
   private SocketIOServer server;
 
@@ -55,13 +53,11 @@ final class SocketIoAdapter {
       TokenService tokens,
       ConnectionRegistry connections,
       boolean requireAuth,
-      Executor sender,
       ScheduledExecutorService timer) {
     this.engine = engine;
     this.tokens = tokens;
     this.connections = connections;
     this.requireAuth = requireAuth;
-    this.sender = sender;
     this.timer = timer;
   }
 
@@ -244,7 +240,7 @@ final class SocketIoAdapter {
           client, ack, invalid("message is required and must be a string"), Optional.of(sessionId));
       return;
     }
-    ReplyRelay relay = new ReplyRelay(sessionId, this::toRoom, sender);
+    ReplyRelay relay = new ReplyRelay(new SessionRoom(server, sessionId));
     // Join before submitting: the reply may start at once, and this client must be in the room.
     boolean wasInRoom = client.getAllRooms().contains(sessionId);
     if (!wasInRoom && engine.session(userId.get(), sessionId).isPresent()) {
@@ -256,26 +252,6 @@ final class SocketIoAdapter {
       return;
     }
     acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
-  }
-
-  private void toRoom(String event, Object payload) {
-    server.getRoomOperations(roomOf(payload)).sendEvent(event, payload);
-  }
-
-  private static String roomOf(Object payload) {
-    if (payload instanceof WirePayloads.Chunk c) {
-      return c.sessionId();
-    }
-    if (payload instanceof WirePayloads.Complete c) {
-      return c.sessionId();
-    }
-    if (payload instanceof WirePayloads.SafetyAlertPayload a) {
-      return a.sessionId();
-    }
-    if (payload instanceof WirePayloads.ErrorPayload e && e.sessionId() != null) {
-      return e.sessionId();
-    }
-    throw new IllegalArgumentException("no room for " + payload.getClass().getSimpleName());
   }
 
   private Optional<String> activeUser(SocketIOClient client) {

@@ -1,13 +1,6 @@
 package dev.mia.core.model;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import dev.mia.core.session.ChatMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,9 +31,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * shutdown.
  */
 public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
-  private static final JsonFactory JSON = new JsonFactory();
-  private static final byte[] DATA = "data:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] DONE = "[DONE]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final HttpClient client;
   private final ExecutorService threads;
@@ -87,75 +77,7 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
   }
 
   byte[] body(ModelRequest request) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512 + request.userMessage().length());
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeStringField("model", model);
-      json.writeNumberField("temperature", temperature);
-      json.writeBooleanField("stream", true);
-      json.writeArrayFieldStart("messages");
-      message(json, "system", request.systemPrompt());
-      for (ChatMessage m : request.history()) {
-        message(json, m.role().wireName(), m.content());
-      }
-      message(json, "user", request.userMessage());
-      json.writeEndArray();
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  private static void message(JsonGenerator json, String role, String content) throws IOException {
-    json.writeStartObject();
-    json.writeStringField("role", role);
-    json.writeStringField("content", content);
-    json.writeEndObject();
-  }
-
-  /** {@return the text of {@code choices[*].delta.content} in one SSE data payload} */
-  static String deltaText(String data) throws IOException {
-    byte[] bytes = data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return deltaText(bytes, 0, bytes.length);
-  }
-
-  /** {@return the text of {@code choices[*].delta.content} in one SSE data payload} */
-  static String deltaText(byte[] data, int offset, int length) throws IOException {
-    StringBuilder text = null;
-    try (JsonParser p = JSON.createParser(data, offset, length)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return "";
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("choices".equals(field) && value == JsonToken.START_ARRAY) {
-          while (p.nextToken() == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String choiceField = p.currentName();
-              JsonToken choiceValue = p.nextToken();
-              if ("delta".equals(choiceField) && choiceValue == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                  String deltaField = p.currentName();
-                  JsonToken deltaValue = p.nextToken();
-                  if ("content".equals(deltaField) && deltaValue == JsonToken.VALUE_STRING) {
-                    text = text == null ? new StringBuilder(p.getText()) : text.append(p.getText());
-                  } else {
-                    p.skipChildren();
-                  }
-                }
-              } else {
-                p.skipChildren();
-              }
-            }
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
-    }
-    return text == null ? "" : text.toString();
+    return ChatCompletionRequests.json(request, model, temperature);
   }
 
   @Override
@@ -169,12 +91,13 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
   }
 
   /** One reply: its request, retries, and the event stream. */
-  private final class Exchange implements Flow.Subscriber<List<ByteBuffer>> {
+  private final class Exchange
+      implements Flow.Subscriber<List<ByteBuffer>>, ChatCompletionEvents.Handler {
     private final OnceListener listener;
     private final byte[] body;
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
     // Touched only by onNext, which the HTTP client calls one at a time.
-    private final SseLines lines = new SseLines();
+    private final ChatCompletionEvents events = new ChatCompletionEvents(this);
     private volatile CompletableFuture<HttpResponse<Void>> pending;
     private volatile boolean delivered;
 
@@ -258,37 +181,27 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
 
     @Override
     public void onNext(List<ByteBuffer> buffers) {
-      for (ByteBuffer buffer : buffers) {
-        lines.feed(buffer, this::line);
-      }
-    }
-
-    /** One line of the event stream, without its line break. */
-    private void line(byte[] bytes, int offset, int length) {
-      if (listener.isFinished() || !startsWith(bytes, offset, length, DATA)) {
-        return; // blank separators, comments, event names, or the reply already ended
-      }
-      int start = offset + DATA.length;
-      if (start < offset + length && bytes[start] == ' ') {
-        start++;
-      }
-      int end = offset + length;
-      if (startsWith(bytes, start, end - start, DONE)) {
-        // The body ends right after [DONE]; reading it to its end keeps the connection reusable.
-        listener.onComplete();
-        return;
-      }
       try {
-        String text = deltaText(bytes, start, end - start);
-        if (!text.isEmpty()) {
-          delivered = true;
-          listener.onDelta(text);
+        for (ByteBuffer buffer : buffers) {
+          events.feed(buffer);
         }
       } catch (IOException e) {
         cancelSubscription();
         listener.onFailure(
             new ModelFailure(ModelFailure.Kind.BROKEN_STREAM, "unreadable event from the model"));
       }
+    }
+
+    @Override
+    public void onText(String text) {
+      delivered = true;
+      listener.onDelta(text);
+    }
+
+    @Override
+    public void onDone() {
+      // The body ends right after [DONE]; reading it to its end keeps the connection reusable.
+      listener.onComplete();
     }
 
     @Override
@@ -318,18 +231,6 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
         s.cancel();
       }
     }
-  }
-
-  private static boolean startsWith(byte[] bytes, int offset, int length, byte[] prefix) {
-    if (length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (bytes[offset + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean isConnectionError(Throwable error) {

@@ -51,7 +51,7 @@ class StreamingHttpChatModelTest extends StreamingEndpointContract {
   @Test
   void deltaTextJoinsTheContentOfEveryChoice() throws Exception {
     String text =
-        StreamingHttpChatModel.deltaText(
+        ChatCompletionEvents.deltaText(
             "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
                 + "\"content\":\"Hi \\\"you\\\" \\u00e9\"},\"finish_reason\":null}]}");
 
@@ -62,7 +62,7 @@ class StreamingHttpChatModelTest extends StreamingEndpointContract {
   void deltaTextOfAnEventWithoutContentIsEmpty() throws Exception {
     assertEquals(
         "",
-        StreamingHttpChatModel.deltaText(
+        ChatCompletionEvents.deltaText(
             "{\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}"));
   }
 

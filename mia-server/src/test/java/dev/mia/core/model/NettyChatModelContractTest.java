@@ -1,0 +1,33 @@
+package dev.mia.core.model;
+
+import dev.mia.server.NettyChatModel;
+import java.time.Duration;
+
+/**
+ * The server's Netty model client against the same endpoint contract as mia-core's clients (this
+ * test sits in the contract's package to extend it).
+ */
+class NettyChatModelContractTest extends StreamingEndpointContract {
+  @Override
+  Client newClient(String baseUrl, String modelName, double temperature, int retries) {
+    NettyChatModel client =
+        new NettyChatModel(
+            baseUrl, "sk-test", modelName, temperature, retries, Duration.ofSeconds(5), 1);
+    return new Client() {
+      @Override
+      public ReplyStream stream(ModelRequest request, ModelListener listener) {
+        return client.stream(request, listener);
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+
+      @Override
+      public String toString() {
+        return client.toString();
+      }
+    };
+  }
+}
