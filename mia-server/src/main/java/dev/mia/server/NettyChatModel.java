@@ -12,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -34,13 +35,17 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 /**
@@ -56,7 +61,10 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
   private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("mia.exchange");
 
   private final EventLoopGroup group;
-  private final SimpleChannelPool pool;
+  // One pool per I/O thread, taken in turn: a shared pool hands its most recently released
+  // connection out first, which piles the busy streams onto one thread.
+  private final SimpleChannelPool[] pools;
+  private final AtomicInteger nextPool = new AtomicInteger();
   private final String host;
   private final String path;
   private final String authorization;
@@ -86,24 +94,27 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
     SslContext ssl = tls ? clientTls() : null;
     Bootstrap bootstrap =
         new Bootstrap()
-            .group(group)
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
             .remoteAddress(InetSocketAddress.createUnresolved(uri.getHost(), port));
-    this.pool =
-        new SimpleChannelPool(
-            bootstrap,
-            new AbstractChannelPoolHandler() {
-              @Override
-              public void channelCreated(Channel channel) {
-                if (ssl != null) {
-                  channel.pipeline().addLast(ssl.newHandler(channel.alloc(), uri.getHost(), port));
-                }
-                channel.pipeline().addLast(new HttpClientCodec(), new ResponseReader());
-              }
-            },
-            ChannelHealthChecker.ACTIVE);
+    AbstractChannelPoolHandler setup =
+        new AbstractChannelPoolHandler() {
+          @Override
+          public void channelCreated(Channel channel) {
+            if (ssl != null) {
+              channel.pipeline().addLast(ssl.newHandler(channel.alloc(), uri.getHost(), port));
+            }
+            channel.pipeline().addLast(new HttpClientCodec(), new ResponseReader());
+          }
+        };
+    List<SimpleChannelPool> perThread = new ArrayList<>();
+    for (EventExecutor loop : group) {
+      perThread.add(
+          new SimpleChannelPool(
+              bootstrap.clone((EventLoop) loop), setup, ChannelHealthChecker.ACTIVE));
+    }
+    this.pools = perThread.toArray(new SimpleChannelPool[0]);
   }
 
   private static SslContext clientTls() {
@@ -126,7 +137,9 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
 
   @Override
   public void close() {
-    pool.close();
+    for (SimpleChannelPool pool : pools) {
+      pool.close();
+    }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
   }
 
@@ -150,6 +163,7 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
     private boolean delivered;
     private int attempt;
     private volatile Channel channel;
+    private volatile SimpleChannelPool pool;
 
     Exchange(ModelListener listener, byte[] body) {
       this.listener = listener;
@@ -161,6 +175,8 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
         return;
       }
       this.attempt = attempt;
+      SimpleChannelPool pool = pools[Math.floorMod(nextPool.getAndIncrement(), pools.length)];
+      this.pool = pool;
       pool.acquire()
           .addListener(
               f -> {
