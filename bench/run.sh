@@ -17,7 +17,7 @@ SHARED="$(cd "$REPO/../shared/bench" && pwd)"
 COMPARE="$SHARED/compare.sh"
 JAR="$REPO/mia-server/target/mia-server.jar"
 # Chosen for a 2-core machine: see docs/PERFORMANCE.md, "JVM flags".
-JAVA_OPTS="${MIA_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:MaxRAMPercentage=50}"
+JAVA_OPTS="${MIA_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xmn32m -XX:MaxRAMPercentage=50}"
 JAVA_CMD="exec java $JAVA_OPTS -jar $JAR"
 OUT="$BENCH/target/results.jsonl"
 mkdir -p "$BENCH/target"
