@@ -85,6 +85,7 @@ public final class MiaServer implements AutoCloseable {
                 new RateLimit(
                     config.rateLimitBurst(), config.rateLimitPerMinute(), Duration.ofMinutes(1)));
     config.promptsFile().ifPresent(p -> engineBuilder.systemPrompts(SystemPrompts.load(p)));
+    engineBuilder.crisisResources(config.crisisResources());
     moderation.ifPresent(engineBuilder::safetyClassifier);
     this.engine = engineBuilder.build();
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("mia-timer-"));

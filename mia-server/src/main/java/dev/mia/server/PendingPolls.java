@@ -20,10 +20,11 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Ends a polling client's pending long-poll when the client closes its Engine.IO session.
- * netty-socketio forgets the session on the close packet but leaves the pending {@code GET}
- * unanswered until it times out, which keeps a Node client's process alive and a browser's request
- * hanging; Node's Engine.IO answers it at once with a noop packet, and so do we.
+ * Ends a polling client's pending long-poll when the client closes its Engine.IO session, and holds
+ * each POST's answer until its packets are handled ({@link HeldPostReplies}). netty-socketio
+ * forgets the session on the close packet but leaves the pending {@code GET} unanswered until it
+ * times out, which keeps a Node client's process alive and a browser's request hanging; Node's
+ * Engine.IO answers it at once with a noop packet, and so do we.
  */
 @ChannelHandler.Sharable
 final class PendingPolls extends ChannelInboundHandlerAdapter {
@@ -42,10 +43,17 @@ final class PendingPolls extends ChannelInboundHandlerAdapter {
           Channel channel = ctx.channel();
           pending.put(sid, channel);
           channel.closeFuture().addListener(f -> pending.remove(sid, channel));
-        } else if (request.method().equals(HttpMethod.POST)
-            && carriesClose(request.content().toString(StandardCharsets.UTF_8))) {
-          ctx.fireChannelRead(msg);
-          answer(pending.remove(sid));
+        } else if (request.method().equals(HttpMethod.POST)) {
+          boolean closing = carriesClose(request.content().toString(StandardCharsets.UTF_8));
+          HeldPostReplies held = HeldPostReplies.hold(ctx.channel());
+          try {
+            ctx.fireChannelRead(msg);
+          } finally {
+            held.release(ctx.channel());
+          }
+          if (closing) {
+            answer(pending.remove(sid));
+          }
           return;
         }
       }

@@ -29,6 +29,21 @@ final class PollingConnectionClose extends ChannelOutboundHandlerAdapter {
             .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE, true)) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
+    HeldPostReplies held = HeldPostReplies.on(ctx.channel());
+    if (held != null) {
+      held.write(ctx, msg, promise);
+      return;
+    }
     super.write(ctx, msg, promise);
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) throws Exception {
+    HeldPostReplies held = HeldPostReplies.on(ctx.channel());
+    if (held != null) {
+      held.flush(ctx);
+      return;
+    }
+    super.flush(ctx);
   }
 }

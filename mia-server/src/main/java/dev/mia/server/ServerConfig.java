@@ -1,5 +1,7 @@
 package dev.mia.server;
 
+import dev.mia.core.safety.CrisisResource;
+import dev.mia.core.safety.CrisisResources;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -51,6 +53,7 @@ public final class ServerConfig {
   private final int maxQueuedMessages;
   private final Duration shutdownGrace;
   private final Optional<Path> promptsFile;
+  private final List<CrisisResource> crisisResources;
   private final int workerThreads;
   private final ModelClient modelClient;
   private final boolean moderation;
@@ -89,6 +92,7 @@ public final class ServerConfig {
     this.maxQueuedMessages = b.maxQueuedMessages;
     this.shutdownGrace = b.shutdownGrace;
     this.promptsFile = b.promptsFile;
+    this.crisisResources = List.copyOf(b.crisisResources);
     this.workerThreads = b.workerThreads;
     this.modelClient = b.modelClient;
     this.moderation = b.moderation;
@@ -125,6 +129,7 @@ public final class ServerConfig {
     b.maxQueuedMessages = maxQueuedMessages;
     b.shutdownGrace = shutdownGrace;
     b.promptsFile = promptsFile;
+    b.crisisResources = crisisResources;
     b.workerThreads = workerThreads;
     b.modelClient = modelClient;
     b.moderation = moderation;
@@ -204,6 +209,10 @@ public final class ServerConfig {
         throw new ConfigException("MIA_PROMPTS_FILE names a file that cannot be read: " + path);
       }
       b.promptsFile = Optional.of(path);
+    }
+    Optional<String> resources = r.text("MIA_CRISIS_RESOURCES_FILE");
+    if (resources.isPresent()) {
+      b.crisisResources = CrisisResourcesFile.read(Path.of(resources.get()));
     }
     return b.build();
   }
@@ -305,6 +314,11 @@ public final class ServerConfig {
     return promptsFile;
   }
 
+  /** {@return the crisis resources sent with every safety alert} */
+  public List<CrisisResource> crisisResources() {
+    return crisisResources;
+  }
+
   /** {@return whether the OpenAI moderation endpoint gives a second safety opinion} */
   public boolean moderation() {
     return moderation;
@@ -394,6 +408,7 @@ public final class ServerConfig {
     private int maxQueuedMessages = 3;
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Optional<Path> promptsFile = Optional.empty();
+    private List<CrisisResource> crisisResources = CrisisResources.unitedStates();
     private int workerThreads;
     private ModelClient modelClient = ModelClient.NETTY;
     private boolean moderation;

@@ -145,4 +145,49 @@ class ServerConfigTest {
     assertFalse(config.toString().contains(SECRET));
     assertFalse(config.toString().contains("sk-secret"));
   }
+
+  @Test
+  void crisisResourcesDefaultToTheUnitedStatesLines() {
+    ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+
+    assertTrue(config.crisisResources().toString().contains("988"));
+    assertTrue(config.crisisResources().toString().contains("741741"));
+  }
+
+  @Test
+  void crisisResourcesFileReplacesTheDefaults() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("resources", ".json");
+    try {
+      java.nio.file.Files.writeString(
+          file,
+          "[{\"name\":\"Samaritans\",\"contact\":\"Call 116 123\",\"description\":\"24/7\"}]");
+
+      ServerConfig config =
+          ServerConfig.fromEnvironment(Map.of("MIA_CRISIS_RESOURCES_FILE", file.toString()));
+
+      assertEquals(1, config.crisisResources().size());
+      assertEquals("Call 116 123", config.crisisResources().get(0).contact());
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
+  void crisisResourcesFileWithoutContactsIsRefused() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("resources", ".json");
+    try {
+      java.nio.file.Files.writeString(file, "[{\"name\":\"x\"}]");
+
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () ->
+                  ServerConfig.fromEnvironment(
+                      Map.of("MIA_CRISIS_RESOURCES_FILE", file.toString())));
+
+      assertTrue(e.getMessage().startsWith("MIA_CRISIS_RESOURCES_FILE"), e.getMessage());
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
 }
