@@ -21,7 +21,9 @@ final class HeldPostReplies {
   private record Write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {}
 
   private final List<Write> writes = new ArrayList<>(2);
+  private final List<Write> dropped = new ArrayList<>();
   private ChannelHandlerContext flushContext;
+  private boolean dropping;
 
   /** Starts holding the replies written on {@code channel}. */
   static HeldPostReplies hold(Channel channel) {
@@ -36,7 +38,15 @@ final class HeldPostReplies {
   }
 
   void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    writes.add(new Write(ctx, msg, promise));
+    (dropping ? dropped : writes).add(new Write(ctx, msg, promise));
+  }
+
+  /**
+   * From now on, replies are not sent: a POST split into one request per packet gets the one answer
+   * of its first part.
+   */
+  void dropFurtherReplies() {
+    dropping = true;
   }
 
   void flush(ChannelHandlerContext ctx) {
@@ -51,6 +61,11 @@ final class HeldPostReplies {
     }
     if (flushContext != null) {
       flushContext.flush();
+    }
+    // Completed only now: the library closes the connection when its answer is written.
+    for (Write w : dropped) {
+      io.netty.util.ReferenceCountUtil.release(w.msg());
+      w.promise().trySuccess();
     }
   }
 }

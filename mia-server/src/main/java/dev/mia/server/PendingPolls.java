@@ -44,10 +44,11 @@ final class PendingPolls extends ChannelInboundHandlerAdapter {
           pending.put(sid, channel);
           channel.closeFuture().addListener(f -> pending.remove(sid, channel));
         } else if (request.method().equals(HttpMethod.POST)) {
-          boolean closing = carriesClose(request.content().toString(StandardCharsets.UTF_8));
+          String body = request.content().toString(StandardCharsets.UTF_8);
+          boolean closing = carriesClose(body);
           HeldPostReplies held = HeldPostReplies.hold(ctx.channel());
           try {
-            ctx.fireChannelRead(msg);
+            handleOneByOne(ctx, request, body, held);
           } finally {
             held.release(ctx.channel());
           }
@@ -59,6 +60,31 @@ final class PendingPolls extends ChannelInboundHandlerAdapter {
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * Hands a POST on one packet at a time. netty-socketio decodes a POST's packets in one loop that
+   * stops at the first packet it cannot read, losing every packet after it: a message a client
+   * batched behind a malformed one would vanish without an error.
+   */
+  private static void handleOneByOne(
+      ChannelHandlerContext ctx, FullHttpRequest request, String body, HeldPostReplies held) {
+    String[] packets = body.split(String.valueOf(SEPARATOR), -1);
+    if (packets.length < 2) {
+      ctx.fireChannelRead(request);
+      return;
+    }
+    try {
+      for (int i = 0; i < packets.length; i++) {
+        if (i == 1) {
+          held.dropFurtherReplies();
+        }
+        ctx.fireChannelRead(
+            request.replace(Unpooled.copiedBuffer(packets[i], StandardCharsets.UTF_8)));
+      }
+    } finally {
+      request.release();
+    }
   }
 
   private static boolean carriesClose(String body) {
