@@ -258,11 +258,7 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
 
     /** The API key sent as the bearer token. Required. */
     public Builder apiKey(String apiKey) {
-      Objects.requireNonNull(apiKey, "apiKey == null");
-      if (apiKey.isBlank()) {
-        throw new IllegalArgumentException("apiKey is blank");
-      }
-      this.apiKey = apiKey;
+      this.apiKey = Settings.nonBlank(apiKey, "apiKey");
       return this;
     }
 
@@ -275,41 +271,31 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
 
     /** The model name; default {@code gpt-4o}. */
     public Builder model(String model) {
-      Objects.requireNonNull(model, "model == null");
-      if (model.isBlank()) {
-        throw new IllegalArgumentException("model is blank");
-      }
-      this.model = model;
+      this.model = Settings.nonBlank(model, "model");
       return this;
     }
 
     /** The sampling temperature, 0 to 2; default 0.7. */
     public Builder temperature(double temperature) {
-      if (!(temperature >= 0 && temperature <= 2)) {
-        throw new IllegalArgumentException("temperature must be from 0 to 2, was " + temperature);
-      }
-      this.temperature = temperature;
+      this.temperature = Settings.temperature(temperature);
       return this;
     }
 
     /** How long to wait for a connection; default 10 s. */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Objects.requireNonNull(timeout, "timeout == null");
+      this.connectTimeout = Settings.positive(timeout, "connectTimeout");
       return this;
     }
 
     /** The longest a whole reply may take; default 5 minutes. */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Objects.requireNonNull(timeout, "timeout == null");
+      this.requestTimeout = Settings.positive(timeout, "requestTimeout");
       return this;
     }
 
     /** Retries of a request that failed before its first byte; default 2. */
     public Builder maxRetries(int maxRetries) {
-      if (maxRetries < 0) {
-        throw new IllegalArgumentException("maxRetries must not be negative, was " + maxRetries);
-      }
-      this.maxRetries = maxRetries;
+      this.maxRetries = Settings.retries(maxRetries);
       return this;
     }
 

@@ -42,6 +42,26 @@ abstract class StreamingEndpointContract {
     void close();
   }
 
+  /** {@return {@code model} as a {@link Client} that closes with {@code close}} */
+  static Client client(ChatModel model, Runnable close) {
+    return new Client() {
+      @Override
+      public ReplyStream stream(ModelRequest request, ModelListener listener) {
+        return model.stream(request, listener);
+      }
+
+      @Override
+      public void close() {
+        close.run();
+      }
+
+      @Override
+      public String toString() {
+        return model.toString();
+      }
+    };
+  }
+
   final FakeOpenAi fake = FakeOpenAi.start();
   final Client model = newClient(fake.baseUrl(), "gpt-4o", 0.7, 0);
 

@@ -17,22 +17,7 @@ class StreamingHttpChatModelTest extends StreamingEndpointContract {
             .temperature(temperature)
             .maxRetries(retries)
             .build();
-    return new Client() {
-      @Override
-      public ReplyStream stream(ModelRequest request, ModelListener listener) {
-        return client.stream(request, listener);
-      }
-
-      @Override
-      public void close() {
-        client.close();
-      }
-
-      @Override
-      public String toString() {
-        return client.toString();
-      }
-    };
+    return client(client, client::close);
   }
 
   @Test

@@ -13,21 +13,6 @@ class NettyChatModelContractTest extends StreamingEndpointContract {
     NettyChatModel client =
         new NettyChatModel(
             baseUrl, "sk-test", modelName, temperature, retries, Duration.ofSeconds(5), 1);
-    return new Client() {
-      @Override
-      public ReplyStream stream(ModelRequest request, ModelListener listener) {
-        return client.stream(request, listener);
-      }
-
-      @Override
-      public void close() {
-        client.close();
-      }
-
-      @Override
-      public String toString() {
-        return client.toString();
-      }
-    };
+    return client(client, client::close);
   }
 }
