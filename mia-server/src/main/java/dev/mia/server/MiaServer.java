@@ -127,6 +127,7 @@ public final class MiaServer implements AutoCloseable {
             Clock.systemUTC());
     PendingPolls pendingPolls = new PendingPolls();
     PollingConnectionClose connectionClose = new PollingConnectionClose();
+    ConnectPacketAuth connectAuth = new ConnectPacketAuth();
     socketIo.setPipelineFactory(
         new SocketIOChannelInitializer() {
           private EncoderHandler encoder;
@@ -144,6 +145,7 @@ public final class MiaServer implements AutoCloseable {
             pipeline.addAfter(HTTP_ENCODER, "miaHttpRoutes", routes);
             pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
             pipeline.addAfter("miaPendingPolls", "miaPollingConnectionClose", connectionClose);
+            pipeline.addAfter("miaPollingConnectionClose", "miaConnectPacketAuth", connectAuth);
           }
         });
     new SocketIoAdapter(

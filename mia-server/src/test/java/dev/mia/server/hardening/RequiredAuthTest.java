@@ -7,6 +7,7 @@ import dev.mia.core.auth.TokenService;
 import dev.mia.server.testing.RunningServer;
 import dev.mia.server.testing.TestClient;
 import dev.mia.server.testing.TestClient.Transport;
+import io.socket.client.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,17 @@ class RequiredAuthTest {
   private static TestClient connectWithHeader(Transport transport, String authorization) {
     return TestClient.connect(
         server.url(), transport, Optional.empty(), Map.of("Authorization", List.of(authorization)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void refusalIsAConnectErrorWithNoConnectBeforeIt(Transport transport) {
+    try (TestClient client = connect(transport, Optional.empty())) {
+      List<TestClient.Event> events =
+          client.until(Socket.EVENT_CONNECT_ERROR, Socket.EVENT_CONNECT);
+
+      assertEquals(Socket.EVENT_CONNECT_ERROR, events.get(events.size() - 1).name());
+    }
   }
 
   @ParameterizedTest
