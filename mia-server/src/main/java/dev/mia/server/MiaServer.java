@@ -24,6 +24,7 @@ import dev.mia.core.session.InMemorySessionStore;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,7 +32,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +88,8 @@ public final class MiaServer implements AutoCloseable {
     engineBuilder.crisisResources(config.crisisResources());
     moderation.ifPresent(engineBuilder::safetyClassifier);
     this.engine = engineBuilder.build();
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("mia-timer-"));
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mia-timer", true));
 
     Configuration socketConfig = new Configuration();
     socketConfig.setHostname(config.host());
@@ -266,15 +267,6 @@ public final class MiaServer implements AutoCloseable {
     return config.adminKey().isPresent()
         ? new HttpRoutes.TokenPolicy.OperatorKey(config.adminKey().get())
         : new HttpRoutes.TokenPolicy.Disabled();
-  }
-
-  static java.util.concurrent.ThreadFactory daemon(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /**

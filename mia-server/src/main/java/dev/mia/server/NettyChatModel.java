@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -90,7 +91,7 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
     this.model = model;
     this.temperature = temperature;
     this.maxRetries = maxRetries;
-    this.group = new NioEventLoopGroup(threads, MiaServer.daemon("mia-model-io-"));
+    this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("mia-model-io", true));
     SslContext ssl = tls ? clientTls() : null;
     Bootstrap bootstrap =
         new Bootstrap()

@@ -44,18 +44,7 @@ public final class ServerProcess implements AutoCloseable {
       Map<String, String> all = new HashMap<>(env);
       all.put("PORT", Integer.toString(port));
       all.put("HOST", "127.0.0.1");
-      all.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin"));
-      ProcessBuilder builder =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Main.class.getName())
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile());
-      builder.environment().clear();
-      builder.environment().putAll(all);
-      process = builder.start();
+      process = launch(all, output);
       ServerProcess server = new ServerProcess(process, output, "http://127.0.0.1:" + port);
       server.awaitHealth();
       return server;
@@ -67,6 +56,36 @@ public final class ServerProcess implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * {@return {@link Main} started in its own JVM with exactly {@code env} (plus {@code PATH}),
+   * everything it prints going to {@code output}; nothing is awaited}
+   */
+  public static Process launch(Map<String, String> env, Path output) throws IOException {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin"));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(all);
+    return builder.start();
+  }
+
+  /** Sends SIGTERM and returns at once. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** {@return the exit status, after {@link #stop()}} */
+  public int exitValue() {
+    return process.exitValue();
   }
 
   /** {@return the base URL} */
