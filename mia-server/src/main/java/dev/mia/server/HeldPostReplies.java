@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,16 +57,30 @@ final class HeldPostReplies {
   /** Ends the hold on {@code channel} and sends what was held, in order. */
   void release(Channel channel) {
     channel.attr(KEY).set(null);
+    ChannelPromise last = null;
     for (Write w : writes) {
       w.ctx().write(w.msg(), w.promise());
+      last = w.promise();
     }
     if (flushContext != null) {
       flushContext.flush();
     }
-    // Completed only now: the library closes the connection when its answer is written.
-    for (Write w : dropped) {
-      io.netty.util.ReferenceCountUtil.release(w.msg());
-      w.promise().trySuccess();
+    if (dropped.isEmpty()) {
+      return;
+    }
+    // The library closes the connection when a dropped answer "is written": let that happen
+    // only once the real answer has left, never before it.
+    Runnable completeDropped =
+        () -> {
+          for (Write w : dropped) {
+            ReferenceCountUtil.release(w.msg());
+            w.promise().trySuccess();
+          }
+        };
+    if (last == null) {
+      completeDropped.run();
+    } else {
+      last.addListener(f -> completeDropped.run());
     }
   }
 }
