@@ -30,6 +30,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -51,6 +52,7 @@ public final class MiaServer implements AutoCloseable {
   private final java.util.Optional<ModerationSafetyClassifier> moderation;
   private final SocketIOServer socketIo;
   private final ScheduledExecutorService timer;
+  private final ExecutorService turnsOffLoop;
   private volatile int boundPort = -1;
   private volatile io.netty.channel.Channel listening;
 
@@ -87,6 +89,13 @@ public final class MiaServer implements AutoCloseable {
     config.promptsFile().ifPresent(p -> engineBuilder.systemPrompts(SystemPrompts.load(p)));
     engineBuilder.crisisResources(config.crisisResources());
     moderation.ifPresent(engineBuilder::safetyClassifier);
+    // Without the moderation endpoint a turn never blocks, so it runs on the socket's own I/O
+    // thread (see EventLoopTurns); with it, on the engine's pool.
+    this.turnsOffLoop =
+        Executors.newSingleThreadExecutor(new DefaultThreadFactory("mia-turn", true));
+    if (moderation.isEmpty()) {
+      engineBuilder.turnExecutor(new EventLoopTurns(turnsOffLoop));
+    }
     this.engine = engineBuilder.build();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mia-timer", true));
@@ -200,6 +209,7 @@ public final class MiaServer implements AutoCloseable {
   public void close() {
     socketIo.stop();
     engine.close();
+    turnsOffLoop.shutdownNow();
     timer.shutdownNow();
     moderation.ifPresent(ModerationSafetyClassifier::close);
     try {

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoop;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
@@ -37,35 +38,38 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 /**
- * A {@link ChatModel} on Netty: streams OpenAI chat completions over kept-alive connections on a
- * small event-loop group, reading each event as bytes on the connection's I/O thread. No thread
- * waits on a stream and no hand-off happens between reading a piece and reporting it, which makes
- * it the cheapest client per token for a server carrying thousands of conversations. Sends exactly
- * what the other clients send (model, temperature, system prompt, history, new message). A request
- * that fails before its first piece (connection error, HTTP 408, 409, 429, 5xx) is retried with
- * back-off. Thread-safe; close it at shutdown.
+ * A {@link ChatModel} on Netty: streams OpenAI chat completions over kept-alive connections,
+ * reading each event as bytes on the connection's I/O thread. A stream started on a Netty event
+ * loop (the Socket.IO thread that received the message) gets its connection on that same loop, so
+ * its pieces are read and relayed to the client's socket on one thread with no hand-off at all; a
+ * stream started elsewhere uses the client's own small event-loop group. No thread waits on a
+ * stream, which makes it the cheapest client per token for a server carrying thousands of
+ * conversations. Sends exactly what the other clients send (model, temperature, system prompt,
+ * history, new message). A request that fails before its first piece (connection error, HTTP 408,
+ * 409, 429, 5xx) is retried with back-off. Thread-safe; close it at shutdown.
  */
 public final class NettyChatModel implements ChatModel, AutoCloseable {
   private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("mia.exchange");
 
   private final EventLoopGroup group;
-  // One pool per I/O thread, taken in turn: a shared pool hands its most recently released
-  // connection out first, which piles the busy streams onto one thread.
-  private final SimpleChannelPool[] pools;
-  private final AtomicInteger nextPool = new AtomicInteger();
+  // One pool per I/O thread: a shared pool hands its most recently released connection out first,
+  // which piles the busy streams onto one thread.
+  private final Map<EventLoop, SimpleChannelPool> pools = new ConcurrentHashMap<>();
+  private final Bootstrap bootstrap;
+  private final AbstractChannelPoolHandler setup;
   private final String host;
   private final String path;
   private final String authorization;
@@ -93,13 +97,13 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
     this.maxRetries = maxRetries;
     this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("mia-model-io", true));
     SslContext ssl = tls ? clientTls() : null;
-    Bootstrap bootstrap =
+    this.bootstrap =
         new Bootstrap()
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
             .remoteAddress(InetSocketAddress.createUnresolved(uri.getHost(), port));
-    AbstractChannelPoolHandler setup =
+    this.setup =
         new AbstractChannelPoolHandler() {
           @Override
           public void channelCreated(Channel channel) {
@@ -109,13 +113,6 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
             channel.pipeline().addLast(new HttpClientCodec(), new ResponseReader());
           }
         };
-    List<SimpleChannelPool> perThread = new ArrayList<>();
-    for (EventExecutor loop : group) {
-      perThread.add(
-          new SimpleChannelPool(
-              bootstrap.clone((EventLoop) loop), setup, ChannelHealthChecker.ACTIVE));
-    }
-    this.pools = perThread.toArray(new SimpleChannelPool[0]);
   }
 
   private static SslContext clientTls() {
@@ -138,15 +135,24 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
 
   @Override
   public void close() {
-    for (SimpleChannelPool pool : pools) {
-      pool.close();
-    }
+    pools.values().forEach(SimpleChannelPool::close);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
   }
 
   @Override
   public String toString() {
     return "NettyChatModel[host=" + host + ", model=" + model + "]";
+  }
+
+  /** The calling thread's event loop if it is a Netty NIO loop, else the next of the own group. */
+  private static EventLoop loopForNewStream(EventLoopGroup own) {
+    EventExecutor current = ThreadExecutorMap.currentExecutor();
+    return current instanceof NioEventLoop loop ? loop : own.next();
+  }
+
+  private SimpleChannelPool pool(EventLoop loop) {
+    return pools.computeIfAbsent(
+        loop, l -> new SimpleChannelPool(bootstrap.clone(l), setup, ChannelHealthChecker.ACTIVE));
   }
 
   private static boolean retryable(int status) {
@@ -163,6 +169,8 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
     private int status;
     private boolean delivered;
     private int attempt;
+    // Every attempt uses this loop's pool: the one the stream started on.
+    private volatile EventLoop loop;
     private volatile Channel channel;
     private volatile SimpleChannelPool pool;
 
@@ -176,7 +184,10 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
         return;
       }
       this.attempt = attempt;
-      SimpleChannelPool pool = pools[Math.floorMod(nextPool.getAndIncrement(), pools.length)];
+      if (loop == null) {
+        loop = loopForNewStream(group);
+      }
+      SimpleChannelPool pool = pool(loop);
       this.pool = pool;
       pool.acquire()
           .addListener(
@@ -276,7 +287,7 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
       }
       if (retry && !delivered && attempt < maxRetries) {
         int next = attempt + 1;
-        group.schedule(() -> attempt(next), 250L << attempt, TimeUnit.MILLISECONDS);
+        loop.schedule(() -> attempt(next), 250L << attempt, TimeUnit.MILLISECONDS);
         return;
       }
       end(new ModelFailure(ModelFailure.Kind.UNAVAILABLE, detail));

@@ -3,14 +3,17 @@ package dev.mia.server;
 import dev.mia.core.conversation.ConversationError;
 import dev.mia.core.conversation.ReplyListener;
 import dev.mia.core.conversation.SafetyAlert;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.util.Optional;
 
 /**
  * Relays one reply to the session's room. A piece that arrives while the previous chunk is still
- * being written to the sockets is merged with the next ones into one {@code message_chunk}: when
- * the sockets keep up every piece goes out at once, and under load a reply goes out as fewer,
- * larger events instead of falling further behind. Chunks still concatenate to the full message,
- * and {@code message_complete} or {@code error} always comes after the last chunk.
+ * being written to the sockets, or in the same read from the model as a piece just written, is
+ * merged with the next ones into one {@code message_chunk}: when the sockets keep up every piece
+ * goes out at once, and a burst or a loaded server sends a reply as fewer, larger events instead of
+ * falling further behind. Chunks still concatenate to the full message, and {@code
+ * message_complete} or {@code error} always comes after the last chunk.
  */
 final class ReplyRelay implements ReplyListener {
   private final SessionRoom room;
@@ -68,6 +71,20 @@ final class ReplyRelay implements ReplyListener {
     writeNext();
   }
 
+  /**
+   * A write that completes at once (the socket took it during the call) would let every piece of
+   * one read from the model go out as its own event; looking again only after the I/O thread has
+   * finished its current work merges them, without waiting for anything else.
+   */
+  private void writeNextAfterThisRead() {
+    EventExecutor current = ThreadExecutorMap.currentExecutor();
+    if (current != null && !current.isShuttingDown()) {
+      current.execute(this::writeNext);
+    } else {
+      writeNext();
+    }
+  }
+
   /** Writes what has accumulated; runs again when the sockets have taken it. */
   private void writeNext() {
     String text;
@@ -85,7 +102,7 @@ final class ReplyRelay implements ReplyListener {
     if (text != null) {
       WirePayloads.Chunk chunk = new WirePayloads.Chunk(room.sessionId(), text);
       if (last == null) {
-        room.send("message_chunk", chunk, this::writeNext);
+        room.send("message_chunk", chunk, this::writeNextAfterThisRead);
         return;
       }
       room.send("message_chunk", chunk);

@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,7 +66,9 @@ public final class ConversationEngine implements AutoCloseable {
   private final Duration idleTimeout;
   private final MessageRateLimiter rateLimiter;
   private final SessionLanes lanes;
-  private final ExecutorService turns;
+  private final Executor turns;
+  // The default turn pool, owned and closed by the engine; empty when turns run elsewhere.
+  private final Optional<ExecutorService> ownTurns;
   private final ScheduledExecutorService watchdog;
   private final AtomicInteger activeTurns = new AtomicInteger();
   private volatile boolean closed;
@@ -85,9 +88,16 @@ public final class ConversationEngine implements AutoCloseable {
     this.idleTimeout = b.idleTimeout;
     this.rateLimiter = new MessageRateLimiter(b.rateLimit);
     this.lanes = new SessionLanes(b.maxQueuedPerSession);
-    this.turns =
-        Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("mia-turn-"));
+    if (b.turnExecutor != null) {
+      this.ownTurns = Optional.empty();
+      this.turns = b.turnExecutor;
+    } else {
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("mia-turn-"));
+      this.ownTurns = Optional.of(pool);
+      this.turns = pool;
+    }
     this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("mia-model-watchdog-"));
   }
 
@@ -228,7 +238,7 @@ public final class ConversationEngine implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    turns.shutdownNow();
+    ownTurns.ifPresent(ExecutorService::shutdownNow);
     watchdog.shutdownNow();
   }
 
@@ -486,6 +496,7 @@ public final class ConversationEngine implements AutoCloseable {
     private int maxQueuedPerSession = 3;
     private Duration idleTimeout = Duration.ofSeconds(30);
     private RateLimit rateLimit = RateLimit.DEFAULT;
+    private Executor turnExecutor;
 
     private Builder() {}
 
@@ -574,6 +585,18 @@ public final class ConversationEngine implements AutoCloseable {
     /** The per-user message rate limit; default {@link RateLimit#DEFAULT}. */
     public Builder rateLimit(RateLimit rateLimit) {
       this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit == null");
+      return this;
+    }
+
+    /**
+     * Where turns run: a turn stores the message, assesses safety, detects age and starts the
+     * model's stream, so it waits only if the classifier or the model's {@code stream} call does.
+     * Default: a pool of daemon threads, one per core, that {@link #close()} stops. An executor
+     * given here is the caller's to stop; one that runs turns on the caller's event loop is fit
+     * only when the classifier and the model never block.
+     */
+    public Builder turnExecutor(Executor turnExecutor) {
+      this.turnExecutor = Objects.requireNonNull(turnExecutor, "turnExecutor == null");
       return this;
     }
 
