@@ -116,9 +116,12 @@ public final class MiaServer implements AutoCloseable {
     socketConfig.setAddVersionHeader(false);
     socketConfig.setAckMode(AckMode.MANUAL);
     socketConfig.setAllowCustomRequests(true);
-    if (config.workerThreads() > 0) {
-      socketConfig.setWorkerThreads(config.workerThreads());
-    }
+    // Every stage of a message runs on these threads and none of them waits, so one per core is
+    // enough; Netty's default of two per core only adds switching between them.
+    socketConfig.setWorkerThreads(
+        config.workerThreads() > 0
+            ? config.workerThreads()
+            : Runtime.getRuntime().availableProcessors());
     SocketConfig sockets = new SocketConfig();
     sockets.setReuseAddress(true);
     sockets.setAcceptBackLog(4096);

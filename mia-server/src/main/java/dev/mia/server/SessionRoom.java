@@ -1,12 +1,11 @@
 package dev.mia.server;
 
 import com.corundumstudio.socketio.SocketIOClient;
-import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.netty.channel.ChannelFuture;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,11 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SessionRoom {
   private static final Runnable NOTHING = () -> {};
 
-  private final SocketIOServer server;
+  private final Namespace namespace;
   private final String sessionId;
 
-  SessionRoom(SocketIOServer server, String sessionId) {
-    this.server = server;
+  SessionRoom(Namespace namespace, String sessionId) {
+    this.namespace = namespace;
     this.sessionId = sessionId;
   }
 
@@ -41,7 +40,9 @@ final class SessionRoom {
    * runs on a Netty I/O thread or on the caller's.
    */
   void send(String event, Object payload, Runnable written) {
-    Collection<SocketIOClient> clients = server.getRoomOperations(sessionId).getClients();
+    // The namespace's room map directly: the server-wide broadcast lookup builds operations for
+    // every namespace and copies the clients into a new list, for each piece of every reply.
+    Iterable<SocketIOClient> clients = namespace.getRoomClients(sessionId);
     AtomicInteger pending = new AtomicInteger(1);
     Runnable one =
         () -> {
@@ -51,7 +52,7 @@ final class SessionRoom {
         };
     List<Object> data = List.of(payload);
     for (SocketIOClient client : clients) {
-      if (!(client instanceof NamespaceClient namespaced) || !client.isChannelOpen()) {
+      if (!(client instanceof NamespaceClient namespaced)) {
         client.sendEvent(event, payload);
         continue;
       }

@@ -47,6 +47,7 @@ final class SocketIoAdapter {
   private final boolean requireAuth;
   private final ScheduledExecutorService timer;
   private SocketIOServer server;
+  private Namespace defaultNamespace;
 
   SocketIoAdapter(
       ConversationEngine engine,
@@ -63,6 +64,7 @@ final class SocketIoAdapter {
 
   void install(SocketIOServer server) {
     this.server = server;
+    this.defaultNamespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
     server.getNamespace("").addAuthTokenListener(this::onAuth);
     server.addConnectListener(this::onConnect);
     server.addDisconnectListener(this::onDisconnect);
@@ -240,7 +242,7 @@ final class SocketIoAdapter {
           client, ack, invalid("message is required and must be a string"), Optional.of(sessionId));
       return;
     }
-    ReplyRelay relay = new ReplyRelay(new SessionRoom(server, sessionId));
+    ReplyRelay relay = new ReplyRelay(new SessionRoom(defaultNamespace, sessionId));
     // Join before submitting: the reply may start at once, and this client must be in the room.
     boolean wasInRoom = client.getAllRooms().contains(sessionId);
     if (!wasInRoom && engine.session(userId.get(), sessionId).isPresent()) {

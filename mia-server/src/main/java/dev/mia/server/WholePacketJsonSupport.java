@@ -2,13 +2,17 @@ package dev.mia.server;
 
 import com.corundumstudio.socketio.protocol.Event;
 import com.corundumstudio.socketio.protocol.JacksonJsonSupport;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
 
 /**
  * netty-socketio's JSON support, reading every event packet to its end. Its own event reader stops
@@ -27,6 +31,31 @@ final class WholePacketJsonSupport extends JacksonJsonSupport {
     SimpleModule whole = new SimpleModule("mia-whole-event-packet");
     whole.addDeserializer(Event.class, new WholeEvent(eventDeserializer));
     mapper.registerModule(whole);
+  }
+
+  /**
+   * A {@code message_chunk} goes out once per piece of every reply, so it is written field by field
+   * with the mapper's own generator (same escaping, same bytes) instead of through the mapper's
+   * serializer lookup for a list holding a record. Everything else goes the usual way.
+   */
+  @Override
+  public void writeValue(ByteBufOutputStream out, Object value) throws IOException {
+    if (value instanceof List<?> args
+        && args.size() == 2
+        && args.get(0) instanceof String name
+        && args.get(1) instanceof WirePayloads.Chunk chunk) {
+      try (JsonGenerator g = objectMapper.getFactory().createGenerator((OutputStream) out)) {
+        g.writeStartArray();
+        g.writeString(name);
+        g.writeStartObject();
+        g.writeStringField("sessionId", chunk.sessionId());
+        g.writeStringField("chunk", chunk.chunk());
+        g.writeEndObject();
+        g.writeEndArray();
+      }
+      return;
+    }
+    super.writeValue(out, value);
   }
 
   /** Lets the library read the event, then reads on to the end of the event's array. */

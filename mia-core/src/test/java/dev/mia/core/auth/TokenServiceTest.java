@@ -42,6 +42,33 @@ class TokenServiceTest {
   }
 
   @Test
+  void userIdWithQuotesBackslashesAndNonAsciiRoundTrips() {
+    String userId = "o\"brien\\\u00e9\u4e2d\ud83d\ude00\n";
+
+    assertEquals(userId, parse(tokens.issue(userId)).getPayload().get("userId", String.class));
+    assertEquals(Optional.of(userId), tokens.verify(tokens.issue(userId)));
+  }
+
+  @Test
+  void tokensIssuedOnManyThreadsAllVerify() throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        String userId = "user" + i;
+        results.add(
+            pool.submit(() -> tokens.verify(tokens.issue(userId)).equals(Optional.of(userId))));
+      }
+      for (java.util.concurrent.Future<Boolean> result : results) {
+        assertEquals(true, result.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void tokenCarriesTheUserIdClaim() {
     Claims claims = parse(tokens.issue("user123")).getPayload();
 
