@@ -47,7 +47,7 @@ final class ReplyRelay implements ReplyListener {
       }
       writing = true;
     }
-    writeNext();
+    writeNextAfterThisRead();
   }
 
   @Override
@@ -68,13 +68,14 @@ final class ReplyRelay implements ReplyListener {
       }
       writing = true;
     }
-    writeNext();
+    writeNextAfterThisRead();
   }
 
   /**
-   * A write that completes at once (the socket took it during the call) would let every piece of
-   * one read from the model go out as its own event; looking again only after the I/O thread has
-   * finished its current work merges them, without waiting for anything else.
+   * Writing each piece as it is parsed would send every piece of one read from the model as its own
+   * event (a write to a socket that keeps up completes during the call); writing only after the I/O
+   * thread has finished its current read merges them, and the reply's end with them, into as few
+   * events as possible, without waiting for anything else.
    */
   private void writeNextAfterThisRead() {
     EventExecutor current = ThreadExecutorMap.currentExecutor();
