@@ -15,6 +15,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollEventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoop;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
@@ -99,7 +101,6 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
     SslContext ssl = tls ? clientTls() : null;
     this.bootstrap =
         new Bootstrap()
-            .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
             .remoteAddress(InetSocketAddress.createUnresolved(uri.getHost(), port));
@@ -144,15 +145,31 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
     return "NettyChatModel[host=" + host + ", model=" + model + "]";
   }
 
-  /** The calling thread's event loop if it is a Netty NIO loop, else the next of the own group. */
+  /**
+   * The calling thread's event loop if it is a Netty NIO or native epoll loop, else the next of the
+   * own group.
+   */
   private static EventLoop loopForNewStream(EventLoopGroup own) {
     EventExecutor current = ThreadExecutorMap.currentExecutor();
-    return current instanceof NioEventLoop loop ? loop : own.next();
+    if (current instanceof NioEventLoop || current instanceof EpollEventLoop) {
+      return (EventLoop) current;
+    }
+    return own.next();
   }
 
   private SimpleChannelPool pool(EventLoop loop) {
     return pools.computeIfAbsent(
-        loop, l -> new SimpleChannelPool(bootstrap.clone(l), setup, ChannelHealthChecker.ACTIVE));
+        loop,
+        l ->
+            new SimpleChannelPool(
+                bootstrap
+                    .clone(l)
+                    .channel(
+                        l instanceof EpollEventLoop
+                            ? EpollSocketChannel.class
+                            : NioSocketChannel.class),
+                setup,
+                ChannelHealthChecker.ACTIVE));
   }
 
   private static boolean retryable(int status) {

@@ -10,16 +10,23 @@ import java.util.OptionalLong;
 
 /** One token bucket per user; a bucket unused for a while is dropped, being full again by then. */
 final class MessageRateLimiter {
-  private final RateLimit limit;
   private final Cache<String, Bucket> buckets;
+  private final Bandwidth bandwidth;
 
   MessageRateLimiter(RateLimit limit) {
-    this.limit = limit;
+    this.bandwidth =
+        Bandwidth.builder()
+            .capacity(limit.burst())
+            .refillGreedy(limit.refill(), limit.period())
+            .build();
     // A bucket idle for the time it takes to refill completely is indistinguishable from new.
     long refillNanos = limit.period().toNanos() / limit.refill() * limit.burst();
     this.buckets =
         Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofNanos(Math.max(refillNanos, 1_000_000_000L)))
+            // Upkeep on the calling thread, a little at a time: handing it to the common pool
+            // woke another thread for a few microseconds of work, many times a second.
+            .executor(Runnable::run)
             .build();
   }
 
@@ -43,12 +50,6 @@ final class MessageRateLimiter {
   }
 
   private Bucket newBucket() {
-    return Bucket.builder()
-        .addLimit(
-            Bandwidth.builder()
-                .capacity(limit.burst())
-                .refillGreedy(limit.refill(), limit.period())
-                .build())
-        .build();
+    return Bucket.builder().addLimit(bandwidth).build();
   }
 }
