@@ -1,8 +1,5 @@
 package dev.mia.core.model;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +8,11 @@ import java.util.Objects;
 /**
  * Reads the event stream of an OpenAI chat-completions streaming response (server-sent events) fed
  * as raw bytes in any split, and reports each piece of reply text and the {@code [DONE]} marker.
- * Bytes are never decoded into lines of text: each {@code data:} line's UTF-8 goes straight to a
- * streaming JSON parser. For model clients on any HTTP stack. Not thread-safe: one instance per
+ * Bytes are never decoded into lines of text: each {@code data:} line's UTF-8 is read in place for
+ * the reply text alone. For model clients on any HTTP stack. Not thread-safe: one instance per
  * response, fed by one thread at a time.
  */
 public final class ChatCompletionEvents {
-  private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
@@ -107,39 +103,6 @@ public final class ChatCompletionEvents {
 
   /** {@return the text of {@code choices[*].delta.content} in one SSE data payload} */
   static String deltaText(byte[] data, int offset, int length) throws IOException {
-    StringBuilder text = null;
-    try (JsonParser p = JSON.createParser(data, offset, length)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return "";
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("choices".equals(field) && value == JsonToken.START_ARRAY) {
-          while (p.nextToken() == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String choiceField = p.currentName();
-              JsonToken choiceValue = p.nextToken();
-              if ("delta".equals(choiceField) && choiceValue == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                  String deltaField = p.currentName();
-                  JsonToken deltaValue = p.nextToken();
-                  if ("content".equals(deltaField) && deltaValue == JsonToken.VALUE_STRING) {
-                    text = text == null ? new StringBuilder(p.getText()) : text.append(p.getText());
-                  } else {
-                    p.skipChildren();
-                  }
-                }
-              } else {
-                p.skipChildren();
-              }
-            }
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
-    }
-    return text == null ? "" : text.toString();
+    return DeltaText.of(data, offset, length);
   }
 }
