@@ -6,8 +6,9 @@
 #   bench/run.sh [smoke|cpu|ttfc|memory|connections|stream|all]...   (default: all)
 #
 # Results: one JSON line per run in bench/target/results.jsonl (appended), and a table of
-# ratios (java / reference) on stdout. MIA_JAVA_OPTS overrides the JVM flags; SKIP_REFERENCE=1
-# runs the Java server only. Needs the jar (mvn -B package -DskipTests), Node 20+ and npm.
+# ratios (java / reference) on stdout. MIA_JAVA_OPTS overrides the JVM flags and
+# MIA_WORKER_THREADS the Java server's I/O threads (default 1); SKIP_REFERENCE=1 runs the Java
+# server only. Needs the jar (mvn -B package -DskipTests), Node 20+ and npm.
 # `smoke` is a few clients and messages against the Java server only, for CI: it fails on any
 # error or mismatch, never on timing.
 set -euo pipefail
@@ -17,8 +18,11 @@ SHARED="$(cd "$REPO/../shared/bench" && pwd)"
 COMPARE="$SHARED/compare.sh"
 JAR="$REPO/mia-server/target/mia-server.jar"
 # Chosen for a 2-core machine: see docs/PERFORMANCE.md, "JVM flags".
-JAVA_OPTS="${MIA_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xmn32m -XX:MaxRAMPercentage=50}"
-JAVA_CMD="exec java $JAVA_OPTS -jar $JAR"
+JAVA_OPTS="${MIA_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 -Xss256k -Xmn32m -XX:MaxRAMPercentage=50}"
+# One Socket.IO I/O thread, as the reference is one Node thread: the fake OpenAI and the load
+# generator run on the same two cores (docs/PERFORMANCE.md, "Threads").
+WORKERS="${MIA_WORKER_THREADS:-1}"
+JAVA_CMD="MIA_WORKER_THREADS=$WORKERS exec java $JAVA_OPTS -jar $JAR"
 OUT="$BENCH/target/results.jsonl"
 mkdir -p "$BENCH/target"
 

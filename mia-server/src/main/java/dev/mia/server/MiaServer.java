@@ -132,7 +132,8 @@ public final class MiaServer implements AutoCloseable {
     sockets.setAcceptBackLog(4096);
     socketConfig.setSocketConfig(sockets);
     socketConfig.setExceptionListener(new QuietExceptions());
-    socketConfig.setJsonSupport(new WholePacketJsonSupport());
+    WholePacketJsonSupport json = new WholePacketJsonSupport();
+    socketConfig.setJsonSupport(json);
     this.socketIo = new SocketIOServer(socketConfig);
 
     HttpRoutes routes =
@@ -146,6 +147,7 @@ public final class MiaServer implements AutoCloseable {
     PendingPolls pendingPolls = new PendingPolls();
     PollingConnectionClose connectionClose = new PollingConnectionClose();
     ConnectPacketAuth connectAuth = new ConnectPacketAuth();
+    WebSocketChannels webSockets = new WebSocketChannels();
     socketIo.setPipelineFactory(
         new SocketIOChannelInitializer() {
           private EncoderHandler encoder;
@@ -172,6 +174,7 @@ public final class MiaServer implements AutoCloseable {
             pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
             pipeline.addAfter("miaPendingPolls", "miaPollingConnectionClose", connectionClose);
             pipeline.addAfter("miaPollingConnectionClose", "miaConnectPacketAuth", connectAuth);
+            pipeline.addAfter("miaConnectPacketAuth", "miaWebSocketChannels", webSockets);
           }
         });
     new SocketIoAdapter(
@@ -179,7 +182,9 @@ public final class MiaServer implements AutoCloseable {
             tokens,
             new ConnectionRegistry(config.maxConnectionsPerUser()),
             config.requireAuth(),
-            timer)
+            timer,
+            webSockets,
+            json)
         .install(socketIo);
   }
 

@@ -3,14 +3,12 @@ package dev.mia.core.session;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Makes unguessable ids: a prefix and 128 random bits from a {@link SecureRandom}, in URL-safe
  * Base64 (22 characters). Thread-safe.
  */
 public final class Identifiers {
-  private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   private final SecureRandom random;
@@ -40,7 +38,23 @@ public final class Identifiers {
    * A-Z a-z 0-9 _ -}}
    */
   public static boolean isWellFormed(String id) {
-    return id != null && WELL_FORMED.matcher(id).matches();
+    // Checked on every message: a loop over the characters, not a regular expression.
+    if (id == null || id.isEmpty() || id.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean allowed =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-';
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String randomPart() {
