@@ -169,12 +169,12 @@ public final class MiaServer implements AutoCloseable {
                 "miaFlushConsolidation",
                 new FlushConsolidationHandler(
                     FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+            pipeline.addAfter("miaFlushConsolidation", "miaWebSocketChannels", webSockets);
             pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
             pipeline.addAfter(HTTP_ENCODER, "miaHttpRoutes", routes);
             pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
             pipeline.addAfter("miaPendingPolls", "miaPollingConnectionClose", connectionClose);
             pipeline.addAfter("miaPollingConnectionClose", "miaConnectPacketAuth", connectAuth);
-            pipeline.addAfter("miaConnectPacketAuth", "miaWebSocketChannels", webSockets);
           }
         });
     new SocketIoAdapter(

@@ -10,9 +10,8 @@ import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.channel.ChannelHandlerContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SessionRoom {
   private static final Runnable NOTHING = () -> {};
+  // The longest WebSocket frame header a server writes: 2 bytes and a 64-bit length.
+  private static final int MAX_HEADER = 10;
 
   private final Namespace namespace;
   private final WebSocketChannels webSockets;
@@ -73,21 +74,21 @@ final class SessionRoom {
           }
         };
     List<Object> data = List.of(payload);
-    ByteBuf frameText = null;
+    ByteBuf frame = null;
     try {
       for (SocketIOClient client : clients) {
         if (!(client instanceof NamespaceClient namespaced)) {
           client.sendEvent(event, payload);
           continue;
         }
-        Optional<Channel> webSocket = directChannel(namespaced);
+        Optional<ChannelHandlerContext> webSocket = directChannel(namespaced);
         ChannelFuture future;
         if (webSocket.isPresent()) {
-          Channel channel = webSocket.get();
-          if (frameText == null) {
-            frameText = encode(channel.alloc(), event, data);
+          ChannelHandlerContext ctx = webSocket.get();
+          if (frame == null) {
+            frame = textFrame(ctx.alloc(), event, data);
           }
-          future = channel.writeAndFlush(new TextWebSocketFrame(frameText.retainedDuplicate()));
+          future = ctx.writeAndFlush(frame.retainedDuplicate());
         } else {
           Packet packet = new Packet(PacketType.MESSAGE, client.getEngineIOVersion());
           packet.setSubType(PacketType.EVENT);
@@ -106,15 +107,15 @@ final class SessionRoom {
         }
       }
     } finally {
-      if (frameText != null) {
-        frameText.release();
+      if (frame != null) {
+        frame.release();
       }
     }
     one.run();
   }
 
   /** The client's WebSocket channel, if the client is on one of the default namespace. */
-  private Optional<Channel> directChannel(NamespaceClient client) {
+  private Optional<ChannelHandlerContext> directChannel(NamespaceClient client) {
     if (client.getTransport() != Transport.WEBSOCKET
         || client.getEngineIOVersion() != EngineIOVersion.V4
         || !Namespace.DEFAULT_NAME.equals(client.getNamespace().getName())) {
@@ -123,18 +124,38 @@ final class SessionRoom {
     return webSockets.of(client.getSessionId());
   }
 
-  /** An event packet as Engine.IO 4 writes it: message (4), event (2), then [name, payload]. */
-  private ByteBuf encode(ByteBufAllocator alloc, String event, List<Object> data) {
-    ByteBuf text = alloc.ioBuffer();
+  /**
+   * An event packet as Engine.IO 4 writes it (message {@code 4}, event {@code 2}, then {@code
+   * [name, payload]}) in a final, unmasked WebSocket text frame (RFC 6455 5.2), as Netty's encoder
+   * frames it: the payload is written first after room for the longest header, which then goes
+   * right in front of it.
+   */
+  private ByteBuf textFrame(ByteBufAllocator alloc, String event, List<Object> data) {
+    ByteBuf buf = alloc.ioBuffer();
     try {
-      text.writeByte('4').writeByte('2');
+      buf.writerIndex(MAX_HEADER);
+      buf.writeByte('4').writeByte('2');
       List<Object> values = new ArrayList<>(1 + data.size());
       values.add(event);
       values.addAll(data);
-      json.writeValue(new ByteBufOutputStream(text), values);
-      return text;
+      json.writeValue(new ByteBufOutputStream(buf), values);
+      int length = buf.writerIndex() - MAX_HEADER;
+      int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+      int at = MAX_HEADER - header;
+      buf.setByte(at, 0x81); // FIN, text
+      if (header == 2) {
+        buf.setByte(at + 1, length);
+      } else if (header == 4) {
+        buf.setByte(at + 1, 126);
+        buf.setShort(at + 2, length);
+      } else {
+        buf.setByte(at + 1, 127);
+        buf.setLong(at + 2, length);
+      }
+      buf.readerIndex(at);
+      return buf;
     } catch (IOException | RuntimeException e) {
-      text.release();
+      buf.release();
       throw new IllegalStateException("cannot encode " + event, e);
     }
   }

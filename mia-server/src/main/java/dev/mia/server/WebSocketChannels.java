@@ -13,14 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The WebSocket channel of each Engine.IO session, learned from the packets it carries, so that a
- * reply can write its events to that channel directly (see {@link SessionRoom}). netty-socketio
- * keeps a client's channels to itself. An entry goes when its channel closes.
+ * reply can write its events to that channel directly (see {@link SessionRoom}); netty-socketio
+ * keeps a client's channels to itself. Sits just behind the flush consolidation at the socket end
+ * of the pipeline, and hands out its own context there: a frame written through it passes only the
+ * flush consolidation on its way out. An entry goes when its channel closes.
  */
 @ChannelHandler.Sharable
 final class WebSocketChannels extends ChannelInboundHandlerAdapter {
   private static final AttributeKey<UUID> KNOWN = AttributeKey.valueOf("mia.websocket-session");
 
-  private final ConcurrentHashMap<UUID, Channel> bySession = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, ChannelHandlerContext> bySession =
+      new ConcurrentHashMap<>();
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -28,16 +31,19 @@ final class WebSocketChannels extends ChannelInboundHandlerAdapter {
       Channel channel = ctx.channel();
       UUID session = packets.getClient().getSessionId();
       if (channel.attr(KNOWN).setIfAbsent(session) == null) {
-        bySession.put(session, channel);
-        channel.closeFuture().addListener(f -> bySession.remove(session, channel));
+        bySession.put(session, ctx);
+        channel.closeFuture().addListener(f -> bySession.remove(session, ctx));
       }
     }
     ctx.fireChannelRead(msg);
   }
 
-  /** {@return the open WebSocket channel of the Engine.IO session {@code session}, if any} */
-  Optional<Channel> of(UUID session) {
-    Channel channel = bySession.get(session);
-    return channel != null && channel.isActive() ? Optional.of(channel) : Optional.empty();
+  /**
+   * {@return where to write ready WebSocket frames for the Engine.IO session {@code session}, if it
+   * has an open WebSocket channel}
+   */
+  Optional<ChannelHandlerContext> of(UUID session) {
+    ChannelHandlerContext ctx = bySession.get(session);
+    return ctx != null && ctx.channel().isActive() ? Optional.of(ctx) : Optional.empty();
   }
 }

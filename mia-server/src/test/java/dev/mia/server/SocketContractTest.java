@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The compatible part of the wire contract, over both transports, with socket.io-client-java. */
 class SocketContractTest {
@@ -98,6 +99,30 @@ class SocketContractTest {
       assertEquals(server.fake().replyText(), complete.getString("message"));
       assertEquals(complete.getString("message"), chunks.toString());
       assertTrue(events.stream().noneMatch(e -> e.name().equals("safety_alert")));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 40, 2_000, 30_000})
+  void repliesOfEveryFrameSizeArriveWhole(int tokens) {
+    // 1 to 30,000 tokens of 3 bytes: frames under 126 bytes, up to 64 KiB, and beyond.
+    List<String> reply = java.util.Collections.nCopies(tokens, "\u00e9\" ");
+    server.fake().replyTokens(reply);
+    try (TestClient client = anonymous(Transport.WEBSOCKET)) {
+      String sessionId = join(client, null).getString("sessionId");
+
+      client.emit("message", json("sessionId", sessionId, "message", "hello"));
+      List<Event> events = client.until("message_complete");
+
+      StringBuilder chunks = new StringBuilder();
+      events.stream()
+          .filter(e -> e.name().equals("message_chunk"))
+          .forEach(e -> chunks.append(e.json().getString("chunk")));
+      String expected = String.join("", reply);
+      assertEquals(expected, chunks.toString());
+      assertEquals(expected, events.get(events.size() - 1).json().getString("message"));
+    } finally {
+      server.fake().replyTokens(dev.mia.core.testing.FakeOpenAi.DEFAULT_TOKENS);
     }
   }
 
