@@ -79,7 +79,10 @@ public final class NettyChatModel implements ChatModel, AutoCloseable {
   private final double temperature;
   private final int maxRetries;
 
-  /** A client for the endpoint at {@code baseUrl}, with its own I/O threads. */
+  /**
+   * A client for the endpoint at {@code baseUrl}; {@code threads} I/O threads of its own serve the
+   * streams started off any Netty event loop.
+   */
   public NettyChatModel(
       String baseUrl,
       String apiKey,
