@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /** A message's turn and its model stream stay on the I/O thread that received the message. */
 class EventLoopThreadsTest {
+  private static final ModelRequest REQUEST =
+      new ModelRequest("system", List.of(), "hello", Mode.GREETING, SafetyTier.NORMAL);
+
   private final NioEventLoopGroup loops = new NioEventLoopGroup(2);
   private final ExecutorService elsewhere = Executors.newSingleThreadExecutor();
 
@@ -31,6 +34,11 @@ class EventLoopThreadsTest {
   void close() {
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     elsewhere.shutdownNow();
+  }
+
+  private static NettyChatModel modelFor(FakeOpenAi fake) {
+    return new NettyChatModel(
+        fake.baseUrl(), "sk-test", "gpt-4o-mini", 0.7, 0, Duration.ofSeconds(5), 1);
   }
 
   private static Thread threadOf(java.util.concurrent.Executor executor) throws Exception {
@@ -63,9 +71,7 @@ class EventLoopThreadsTest {
   @Test
   void aStreamStartedOnAnEventLoopReportsEveryPieceOnThatLoop() throws Exception {
     try (FakeOpenAi fake = FakeOpenAi.start()) {
-      NettyChatModel model =
-          new NettyChatModel(
-              fake.baseUrl(), "sk-test", "gpt-4o-mini", 0.7, 0, Duration.ofSeconds(5), 1);
+      NettyChatModel model = modelFor(fake);
       try {
         EventLoop loop = loops.next();
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -90,10 +96,7 @@ class EventLoopThreadsTest {
                 done.completeExceptionally(new AssertionError(failure.toString()));
               }
             };
-        ModelRequest request =
-            new ModelRequest("system", List.of(), "hello", Mode.GREETING, SafetyTier.NORMAL);
-
-        loop.execute(() -> model.stream(request, listener));
+        loop.execute(() -> model.stream(REQUEST, listener));
         done.get(10, TimeUnit.SECONDS);
 
         assertEquals(fake.replyText(), text.toString());
@@ -107,13 +110,11 @@ class EventLoopThreadsTest {
   @Test
   void aStreamStartedElsewhereStillCompletes() throws Exception {
     try (FakeOpenAi fake = FakeOpenAi.start()) {
-      NettyChatModel model =
-          new NettyChatModel(
-              fake.baseUrl(), "sk-test", "gpt-4o-mini", 0.7, 0, Duration.ofSeconds(5), 1);
+      NettyChatModel model = modelFor(fake);
       try {
         CompletableFuture<Boolean> completed = new CompletableFuture<>();
         model.stream(
-            new ModelRequest("system", List.of(), "hello", Mode.GREETING, SafetyTier.NORMAL),
+            REQUEST,
             new ModelListener() {
               @Override
               public void onDelta(String piece) {}

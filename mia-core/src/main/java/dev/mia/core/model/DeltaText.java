@@ -44,25 +44,42 @@ final class DeltaText {
   }
 
   private void document() throws IOException {
-    if (peek() != '{') {
-      // Not an object: no reply text, as long as it is one well-formed value.
-      skipValue(0);
-    } else {
-      members(Level.TOP);
-    }
+    value(Level.TOP, 0);
     if (skipWhitespace() != end) {
       throw malformed("content after the JSON value");
     }
   }
 
+  /** Where a value sits, which decides what of it is reply text. */
   private enum Level {
+    /** The chunk object: its {@code choices} array matters. */
     TOP,
+    /** An element of {@code choices}: if an object, its {@code delta} object matters. */
     CHOICE,
-    DELTA
+    /** A delta: its {@code content} string is reply text. */
+    DELTA,
+    /** Anything else: read only to be skipped. */
+    ELSEWHERE
+  }
+
+  /**
+   * Reads the value at {@code at}, whose parts matter according to {@code level}; nesting deeper
+   * than 512 is refused rather than recursed into.
+   */
+  private void value(Level level, int depth) throws IOException {
+    if (depth > 512) {
+      throw malformed("nested too deeply");
+    }
+    switch (peek()) {
+      case '"' -> skipString();
+      case '{' -> members(level, depth);
+      case '[' -> elements(Level.ELSEWHERE, depth);
+      default -> skipScalar();
+    }
   }
 
   /** Reads the object at {@code at}, whose members matter according to {@code level}. */
-  private void members(Level level) throws IOException {
+  private void members(Level level, int depth) throws IOException {
     at++; // '{'
     if (peek() == '}') {
       at++;
@@ -80,47 +97,47 @@ final class DeltaText {
       at++;
       byte next = peek();
       if (level == Level.TOP && next == '[' && nameIs(nameStart, nameEnd, CHOICES)) {
-        choices();
+        elements(Level.CHOICE, depth + 1);
       } else if (level == Level.CHOICE && next == '{' && nameIs(nameStart, nameEnd, DELTA)) {
-        members(Level.DELTA);
+        value(Level.DELTA, depth + 1);
       } else if (level == Level.DELTA && next == '"' && nameIs(nameStart, nameEnd, CONTENT)) {
         append(readString());
       } else {
-        skipValue(0);
+        value(Level.ELSEWHERE, depth + 1);
       }
-      byte after = peek();
-      at++;
-      if (after == '}') {
+      if (!another('}')) {
         return;
       }
-      if (after != ',') {
-        throw malformed("expected ',' or '}'");
-      }
-      skipWhitespace();
     }
   }
 
-  private void choices() throws IOException {
+  /** Reads the array at {@code at}; each element is a value at {@code level}. */
+  private void elements(Level level, int depth) throws IOException {
     at++; // '['
     if (peek() == ']') {
       at++;
       return;
     }
-    while (true) {
-      if (peek() == '{') {
-        members(Level.CHOICE);
-      } else {
-        skipValue(0);
-      }
-      byte after = peek();
-      at++;
-      if (after == ']') {
-        return;
-      }
-      if (after != ',') {
-        throw malformed("expected ',' or ']'");
-      }
+    do {
+      value(level, depth + 1);
+    } while (another(']'));
+  }
+
+  /**
+   * After a member or an element: {@return true past a comma, false past {@code close}}
+   *
+   * @throws IOException if neither follows
+   */
+  private boolean another(char close) throws IOException {
+    byte after = peek();
+    at++;
+    if (after == ',') {
+      return true;
     }
+    if (after != close) {
+      throw malformed("expected ',' or '" + close + "'");
+    }
+    return false;
   }
 
   private void append(String piece) {
@@ -135,62 +152,6 @@ final class DeltaText {
         only = null;
       }
       text.append(piece);
-    }
-  }
-
-  /** Skips one value at {@code at}; nesting deeper than 512 is refused rather than recursed. */
-  private void skipValue(int depth) throws IOException {
-    if (depth > 512) {
-      throw malformed("nested too deeply");
-    }
-    byte c = peek();
-    switch (c) {
-      case '"' -> skipString();
-      case '{' -> {
-        at++;
-        if (peek() == '}') {
-          at++;
-          return;
-        }
-        while (true) {
-          if (peek() != '"') {
-            throw malformed("expected a member name");
-          }
-          skipString();
-          if (peek() != ':') {
-            throw malformed("expected ':'");
-          }
-          at++;
-          skipValue(depth + 1);
-          byte after = peek();
-          at++;
-          if (after == '}') {
-            return;
-          }
-          if (after != ',') {
-            throw malformed("expected ',' or '}'");
-          }
-        }
-      }
-      case '[' -> {
-        at++;
-        if (peek() == ']') {
-          at++;
-          return;
-        }
-        while (true) {
-          skipValue(depth + 1);
-          byte after = peek();
-          at++;
-          if (after == ']') {
-            return;
-          }
-          if (after != ',') {
-            throw malformed("expected ',' or ']'");
-          }
-        }
-      }
-      default -> skipScalar();
     }
   }
 

@@ -109,6 +109,20 @@ class DeltaTextTest {
   }
 
   @Test
+  void objectsInsideANestedArrayOfChoicesAreNotChoices() throws IOException {
+    assertEquals(
+        "b",
+        read("{\"choices\":[[{\"delta\":{\"content\":\"a\"}}],{\"delta\":{\"content\":\"b\"}}]}"));
+  }
+
+  @Test
+  void nestingDeeperThanFiveHundredTwelveIsRefused() {
+    String deep = "{\"a\":" + "[".repeat(600) + "]".repeat(600) + "}";
+
+    assertThrows(IOException.class, () -> read(deep));
+  }
+
+  @Test
   void anEscapedMemberNameCounts() throws IOException {
     assertEquals("x", read("{\"ch\\u006fices\":[{\"delta\":{\"c\\u006fntent\":\"x\"}}]}"));
   }
