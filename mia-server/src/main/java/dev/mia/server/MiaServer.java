@@ -25,7 +25,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.epoll.Epoll;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -132,8 +131,7 @@ public final class MiaServer implements AutoCloseable {
     sockets.setAcceptBackLog(4096);
     socketConfig.setSocketConfig(sockets);
     socketConfig.setExceptionListener(new QuietExceptions());
-    WholePacketJsonSupport json = new WholePacketJsonSupport();
-    socketConfig.setJsonSupport(json);
+    socketConfig.setJsonSupport(new WholePacketJsonSupport());
     this.socketIo = new SocketIOServer(socketConfig);
 
     HttpRoutes routes =
@@ -147,7 +145,6 @@ public final class MiaServer implements AutoCloseable {
     PendingPolls pendingPolls = new PendingPolls();
     PollingConnectionClose connectionClose = new PollingConnectionClose();
     ConnectPacketAuth connectAuth = new ConnectPacketAuth();
-    WebSocketChannels webSockets = new WebSocketChannels();
     socketIo.setPipelineFactory(
         new SocketIOChannelInitializer() {
           private EncoderHandler encoder;
@@ -161,15 +158,6 @@ public final class MiaServer implements AutoCloseable {
           @Override
           protected void addSocketioHandlers(ChannelPipeline pipeline) {
             super.addSocketioHandlers(pipeline);
-            // The library flushes every event on its own, each a system call; a reply's last
-            // chunk and its message_complete, or an acknowledgement and the events it answers,
-            // then go out one write at a time. Flushes are made at the end of the current read
-            // or of the I/O thread's current work instead: the same bytes, fewer writes.
-            pipeline.addFirst(
-                "miaFlushConsolidation",
-                new FlushConsolidationHandler(
-                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-            pipeline.addAfter("miaFlushConsolidation", "miaWebSocketChannels", webSockets);
             pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
             pipeline.addAfter(HTTP_ENCODER, "miaHttpRoutes", routes);
             pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
@@ -182,9 +170,7 @@ public final class MiaServer implements AutoCloseable {
             tokens,
             new ConnectionRegistry(config.maxConnectionsPerUser()),
             config.requireAuth(),
-            timer,
-            webSockets,
-            json)
+            timer)
         .install(socketIo);
   }
 
