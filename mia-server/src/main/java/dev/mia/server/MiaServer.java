@@ -145,6 +145,8 @@ public final class MiaServer implements AutoCloseable {
     PendingPolls pendingPolls = new PendingPolls();
     PollingConnectionClose connectionClose = new PollingConnectionClose();
     ConnectPacketAuth connectAuth = new ConnectPacketAuth();
+    UpgradeNoops upgradeNoops =
+        new UpgradeNoops(pendingPolls, Duration.ofMillis(socketConfig.getUpgradeTimeout()));
     socketIo.setPipelineFactory(
         new SocketIOChannelInitializer() {
           private EncoderHandler encoder;
@@ -158,6 +160,8 @@ public final class MiaServer implements AutoCloseable {
           @Override
           protected void addSocketioHandlers(ChannelPipeline pipeline) {
             super.addSocketioHandlers(pipeline);
+            // First: netty-socketio hands decoded WebSocket packets to the head of the pipeline.
+            pipeline.addFirst("miaUpgradeNoops", upgradeNoops);
             pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
             pipeline.addAfter(HTTP_ENCODER, "miaHttpRoutes", routes);
             pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);

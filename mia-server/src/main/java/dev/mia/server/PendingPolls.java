@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -85,6 +86,11 @@ final class PendingPolls extends ChannelInboundHandlerAdapter {
     } finally {
       request.release();
     }
+  }
+
+  /** {@return the connection of the session's latest long-poll, while that connection is open} */
+  Optional<Channel> pendingGet(String sid) {
+    return Optional.ofNullable(pending.get(sid));
   }
 
   private static boolean carriesClose(String body) {

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
@@ -81,6 +82,17 @@ public final class RunningServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * {@return the response to {@code request} to come, {@code path} relative} For requests the
+   * server answers later, such as a long-poll; they time out after 30 seconds.
+   */
+  public CompletableFuture<HttpResponse<String>> sendAsync(
+      HttpRequest.Builder request, String path) {
+    return http.sendAsync(
+        request.uri(URI.create(url() + path)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@return a token for {@code userId} from {@code POST /api/auth/token}} */
