@@ -25,6 +25,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.epoll.Epoll;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -131,7 +132,8 @@ public final class MiaServer implements AutoCloseable {
     sockets.setAcceptBackLog(4096);
     socketConfig.setSocketConfig(sockets);
     socketConfig.setExceptionListener(new QuietExceptions());
-    socketConfig.setJsonSupport(new WholePacketJsonSupport());
+    WholePacketJsonSupport json = new WholePacketJsonSupport();
+    socketConfig.setJsonSupport(json);
     this.socketIo = new SocketIOServer(socketConfig);
 
     HttpRoutes routes =
@@ -147,6 +149,7 @@ public final class MiaServer implements AutoCloseable {
     ConnectPacketAuth connectAuth = new ConnectPacketAuth();
     UpgradeNoops upgradeNoops =
         new UpgradeNoops(pendingPolls, Duration.ofMillis(socketConfig.getUpgradeTimeout()));
+    WebSocketChannels webSockets = new WebSocketChannels();
     socketIo.setPipelineFactory(
         new SocketIOChannelInitializer() {
           private EncoderHandler encoder;
@@ -160,8 +163,18 @@ public final class MiaServer implements AutoCloseable {
           @Override
           protected void addSocketioHandlers(ChannelPipeline pipeline) {
             super.addSocketioHandlers(pipeline);
-            // First: netty-socketio hands decoded WebSocket packets to the head of the pipeline.
-            pipeline.addFirst("miaUpgradeNoops", upgradeNoops);
+            // The library flushes every event on its own, each a system call; a reply's last
+            // chunk and its message_complete, or an acknowledgement and the events it answers,
+            // then go out one write at a time. Flushes are made at the end of the current read
+            // or of the I/O thread's current work instead: the same bytes, fewer writes.
+            pipeline.addFirst(
+                "miaFlushConsolidation",
+                new FlushConsolidationHandler(
+                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+            // Both see decoded WebSocket packets, which netty-socketio hands to the pipeline's
+            // head.
+            pipeline.addAfter("miaFlushConsolidation", "miaWebSocketChannels", webSockets);
+            pipeline.addAfter("miaWebSocketChannels", "miaUpgradeNoops", upgradeNoops);
             pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
             pipeline.addAfter(HTTP_ENCODER, "miaHttpRoutes", routes);
             pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
@@ -174,7 +187,9 @@ public final class MiaServer implements AutoCloseable {
             tokens,
             new ConnectionRegistry(config.maxConnectionsPerUser()),
             config.requireAuth(),
-            timer)
+            timer,
+            webSockets,
+            json)
         .install(socketIo);
   }
 

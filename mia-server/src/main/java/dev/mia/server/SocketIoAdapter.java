@@ -46,6 +46,8 @@ final class SocketIoAdapter {
   private final ConnectionRegistry connections;
   private final boolean requireAuth;
   private final ScheduledExecutorService timer;
+  private final WebSocketChannels webSockets;
+  private final WholePacketJsonSupport json;
   private SocketIOServer server;
   private Namespace defaultNamespace;
 
@@ -54,8 +56,12 @@ final class SocketIoAdapter {
       TokenService tokens,
       ConnectionRegistry connections,
       boolean requireAuth,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      WebSocketChannels webSockets,
+      WholePacketJsonSupport json) {
     this.engine = engine;
+    this.webSockets = webSockets;
+    this.json = json;
     this.tokens = tokens;
     this.connections = connections;
     this.requireAuth = requireAuth;
@@ -242,7 +248,8 @@ final class SocketIoAdapter {
           client, ack, invalid("message is required and must be a string"), Optional.of(sessionId));
       return;
     }
-    ReplyRelay relay = new ReplyRelay(new SessionRoom(defaultNamespace, sessionId));
+    ReplyRelay relay =
+        new ReplyRelay(new SessionRoom(defaultNamespace, webSockets, json, sessionId));
     // Join before submitting: the reply may start at once, and this client must be in the room.
     boolean wasInRoom = client.getAllRooms().contains(sessionId);
     if (!wasInRoom && engine.session(userId.get(), sessionId).isPresent()) {
