@@ -17,6 +17,7 @@ final class SseLines {
   }
 
   private byte[] partial = new byte[256];
+  private byte[] scratch = new byte[512];
   private int partialLength;
 
   void feed(ByteBuffer buffer, Sink sink) {
@@ -28,10 +29,16 @@ final class SseLines {
       start = buffer.arrayOffset() + buffer.position();
       end = buffer.arrayOffset() + buffer.limit();
     } else {
-      array = new byte[buffer.remaining()];
-      buffer.duplicate().get(array);
+      // A direct buffer (what a socket reads into): copied into an array kept for the next feed,
+      // as a stream brings one such buffer per piece of the reply.
+      int length = buffer.remaining();
+      if (scratch.length < length) {
+        scratch = new byte[Math.max(length, scratch.length * 2)];
+      }
+      buffer.duplicate().get(scratch, 0, length);
+      array = scratch;
       start = 0;
-      end = array.length;
+      end = length;
     }
     int lineStart = start;
     for (int i = start; i < end; i++) {

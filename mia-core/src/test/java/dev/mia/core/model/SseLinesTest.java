@@ -61,4 +61,29 @@ class SseLinesTest {
 
     assertEquals(List.of("data: " + big), seen);
   }
+
+  @Test
+  void directBuffersOfAnySizeGiveTheSameLinesAsArrays() {
+    String stream =
+        "data: one\n\ndata: " + "y".repeat(3000) + "\n\ndata: two\r\n" + "data: " + "z".repeat(700);
+    byte[] bytes = (stream + "\n").getBytes(StandardCharsets.UTF_8);
+    int[] sizes = {5, 900, 1, 2600, 40, 4000};
+
+    for (int at = 0, i = 0; at < bytes.length; i++) {
+      int n = Math.min(sizes[i % sizes.length], bytes.length - at);
+      ByteBuffer direct = ByteBuffer.allocateDirect(n).put(bytes, at, n).flip();
+      lines.feed(direct, (b, o, l) -> seen.add(new String(b, o, l, StandardCharsets.UTF_8)));
+      at += n;
+    }
+
+    assertEquals(
+        List.of(
+            "data: one",
+            "",
+            "data: " + "y".repeat(3000),
+            "",
+            "data: two",
+            "data: " + "z".repeat(700)),
+        seen);
+  }
 }
