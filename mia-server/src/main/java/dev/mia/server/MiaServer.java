@@ -25,7 +25,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.epoll.Epoll;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -163,17 +162,9 @@ public final class MiaServer implements AutoCloseable {
           @Override
           protected void addSocketioHandlers(ChannelPipeline pipeline) {
             super.addSocketioHandlers(pipeline);
-            // The library flushes every event on its own, each a system call; a reply's last
-            // chunk and its message_complete, or an acknowledgement and the events it answers,
-            // then go out one write at a time. Flushes are made at the end of the current read
-            // or of the I/O thread's current work instead: the same bytes, fewer writes.
-            pipeline.addFirst(
-                "miaFlushConsolidation",
-                new FlushConsolidationHandler(
-                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
             // Both see decoded WebSocket packets, which netty-socketio hands to the pipeline's
             // head.
-            pipeline.addAfter("miaFlushConsolidation", "miaWebSocketChannels", webSockets);
+            pipeline.addFirst("miaWebSocketChannels", webSockets);
             pipeline.addAfter("miaWebSocketChannels", "miaUpgradeNoops", upgradeNoops);
             pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
             pipeline.addAfter(HTTP_ENCODER, "miaHttpRoutes", routes);

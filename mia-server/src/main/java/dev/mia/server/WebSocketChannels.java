@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The WebSocket channel of each Engine.IO session, learned from the packets it carries, so that a
  * reply can write its events to that channel directly (see {@link SessionRoom}); netty-socketio
- * keeps a client's channels to itself. Sits just behind the flush consolidation at the socket end
- * of the pipeline, and hands out its own context there: a frame written through it passes only the
- * flush consolidation on its way out. An entry goes when its channel closes.
+ * keeps a client's channels to itself. Sits first in the pipeline, at the socket end, and hands out
+ * its own context there: a frame written through it goes straight to the socket. An entry goes when
+ * its channel closes.
  */
 @ChannelHandler.Sharable
 final class WebSocketChannels extends ChannelInboundHandlerAdapter {
