@@ -18,7 +18,7 @@ SHARED="$(cd "$REPO/../shared/bench" && pwd)"
 COMPARE="$SHARED/compare.sh"
 JAR="$REPO/mia-server/target/mia-server.jar"
 # Chosen for a 2-core machine: see docs/PERFORMANCE.md, "JVM flags".
-JAVA_OPTS="${MIA_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 -Xss256k -Xmn32m -XX:MaxRAMPercentage=50}"
+JAVA_OPTS="${MIA_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 -Xss256k -Xmn64m -XX:MaxRAMPercentage=50}"
 # One Socket.IO I/O thread, as the reference is one Node thread: the fake OpenAI and the load
 # generator run on the same two cores (docs/PERFORMANCE.md, "Threads").
 WORKERS="${MIA_WORKER_THREADS:-1}"
