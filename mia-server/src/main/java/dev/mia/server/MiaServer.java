@@ -162,8 +162,7 @@ public final class MiaServer implements AutoCloseable {
           @Override
           protected void addSocketioHandlers(ChannelPipeline pipeline) {
             super.addSocketioHandlers(pipeline);
-            // Both see decoded WebSocket packets, which netty-socketio hands to the pipeline's
-            // head.
+            // First: netty-socketio fires decoded WebSocket packets from the pipeline's head.
             pipeline.addFirst("miaWebSocketChannels", webSockets);
             pipeline.addAfter("miaWebSocketChannels", "miaUpgradeNoops", upgradeNoops);
             pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mia.server.testing.RawPolling;
 import dev.mia.server.testing.RunningServer;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,13 @@ import org.junit.jupiter.api.Test;
  * sometimes sees things on two connections.
  */
 class PollingUpgradeTest {
-  private static final String PATH = "/socket.io/?EIO=4&transport=polling";
   private static RunningServer server;
+  private static RawPolling polling;
 
   @BeforeAll
   static void start() {
     server = RunningServer.start();
+    polling = new RawPolling(server);
   }
 
   @AfterAll
@@ -38,24 +38,12 @@ class PollingUpgradeTest {
     server.close();
   }
 
-  private static HttpResponse<String> get(String sid) {
-    return server.send(HttpRequest.newBuilder().GET(), PATH + (sid == null ? "" : "&sid=" + sid));
-  }
-
-  private static CompletableFuture<HttpResponse<String>> poll(String sid) {
-    return server.sendAsync(HttpRequest.newBuilder().GET(), PATH + "&sid=" + sid);
-  }
-
   @Test
   void aPollStartedAfterTheProbeIsEndedSoTheUpgradeCanFinish() throws Exception {
-    String sid = new JSONObject(get(null).body().substring(1)).getString("sid");
-    server.send(
-        HttpRequest.newBuilder()
-            .header("Content-Type", "text/plain;charset=UTF-8")
-            .POST(HttpRequest.BodyPublishers.ofString("40")),
-        PATH + "&sid=" + sid);
-    assertTrue(get(sid).body().startsWith("40"), "connected over polling");
-    CompletableFuture<HttpResponse<String>> firstPoll = poll(sid);
+    String sid = polling.open();
+    polling.post(sid, "40");
+    assertTrue(polling.get(sid).startsWith("40"), "connected over polling");
+    CompletableFuture<HttpResponse<String>> firstPoll = polling.poll(sid);
     BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     WebSocket webSocket =
         HttpClient.newHttpClient()
@@ -72,7 +60,7 @@ class PollingUpgradeTest {
     assertEquals("6", firstPoll.get(20, TimeUnit.SECONDS).body(), "the probe ends the open poll");
 
     // The noop overtook the probe's answer: the client polls once more before it pauses polling.
-    HttpResponse<String> secondPoll = poll(sid).get(30, TimeUnit.SECONDS);
+    HttpResponse<String> secondPoll = polling.poll(sid).get(30, TimeUnit.SECONDS);
 
     assertEquals("6", secondPoll.body(), "the poll is ended for the upgrade, not dropped");
     webSocket.sendText("5", true).join();
