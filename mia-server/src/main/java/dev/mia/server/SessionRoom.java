@@ -13,7 +13,6 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -140,14 +139,10 @@ final class SessionRoom {
     try {
       buf.writerIndex(MAX_HEADER);
       buf.writeByte('4').writeByte('2');
-      if (!(data.size() == 1
-          && data.get(0) instanceof WirePayloads.Chunk chunk
-          && writeChunk(buf, event, chunk))) {
-        List<Object> values = new ArrayList<>(1 + data.size());
-        values.add(event);
-        values.addAll(data);
-        json.writeValue(new ByteBufOutputStream(buf), values);
-      }
+      List<Object> values = new ArrayList<>(1 + data.size());
+      values.add(event);
+      values.addAll(data);
+      json.writeValue(new ByteBufOutputStream(buf), values);
       int length = buf.writerIndex() - MAX_HEADER;
       int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
       int at = MAX_HEADER - header;
@@ -167,24 +162,5 @@ final class SessionRoom {
       buf.release();
       throw new IllegalStateException("cannot encode " + event, e);
     }
-  }
-
-  /**
-   * {@code [event,{"sessionId":…,"chunk":…}]}, the bytes Jackson writes for a chunk, without a
-   * generator per event; {@return false, with nothing written, if Jackson has to write it}
-   */
-  static boolean writeChunk(ByteBuf buf, String event, WirePayloads.Chunk chunk) {
-    int start = buf.writerIndex();
-    buf.writeByte('[');
-    boolean written = JsonStrings.write(buf, event);
-    buf.writeCharSequence(",{\"sessionId\":", StandardCharsets.US_ASCII);
-    written = written && JsonStrings.write(buf, chunk.sessionId());
-    buf.writeCharSequence(",\"chunk\":", StandardCharsets.US_ASCII);
-    written = written && JsonStrings.write(buf, chunk.chunk());
-    buf.writeByte('}').writeByte(']');
-    if (!written) {
-      buf.writerIndex(start);
-    }
-    return written;
   }
 }

@@ -2,16 +2,16 @@ package dev.mia.server;
 
 import com.corundumstudio.socketio.protocol.Event;
 import com.corundumstudio.socketio.protocol.JacksonJsonSupport;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -34,28 +34,39 @@ final class WholePacketJsonSupport extends JacksonJsonSupport {
   }
 
   /**
-   * A {@code message_chunk} goes out once per piece of every reply, so it is written field by field
-   * with the mapper's own generator (same escaping, same bytes) instead of through the mapper's
-   * serializer lookup for a list holding a record. Everything else goes the usual way.
+   * A {@code message_chunk} goes out once per piece of every reply, so it is written straight into
+   * the buffer ({@link #writeChunk}, the bytes Jackson writes) instead of through a generator and
+   * the mapper's serializer lookup for a list holding a record. Everything else goes the usual way.
    */
   @Override
   public void writeValue(ByteBufOutputStream out, Object value) throws IOException {
     if (value instanceof List<?> args
         && args.size() == 2
         && args.get(0) instanceof String name
-        && args.get(1) instanceof WirePayloads.Chunk chunk) {
-      try (JsonGenerator g = objectMapper.getFactory().createGenerator((OutputStream) out)) {
-        g.writeStartArray();
-        g.writeString(name);
-        g.writeStartObject();
-        g.writeStringField("sessionId", chunk.sessionId());
-        g.writeStringField("chunk", chunk.chunk());
-        g.writeEndObject();
-        g.writeEndArray();
-      }
+        && args.get(1) instanceof WirePayloads.Chunk chunk
+        && writeChunk(out.buffer(), name, chunk)) {
       return;
     }
     super.writeValue(out, value);
+  }
+
+  /**
+   * Appends {@code [event,{"sessionId":…,"chunk":…}]} as Jackson writes it; {@return false, with
+   * nothing written, if Jackson has to write it (a lone surrogate)}
+   */
+  static boolean writeChunk(ByteBuf buf, String event, WirePayloads.Chunk chunk) {
+    int start = buf.writerIndex();
+    buf.writeByte('[');
+    boolean written = JsonStrings.write(buf, event);
+    buf.writeCharSequence(",{\"sessionId\":", StandardCharsets.US_ASCII);
+    written = written && JsonStrings.write(buf, chunk.sessionId());
+    buf.writeCharSequence(",\"chunk\":", StandardCharsets.US_ASCII);
+    written = written && JsonStrings.write(buf, chunk.chunk());
+    buf.writeByte('}').writeByte(']');
+    if (!written) {
+      buf.writerIndex(start);
+    }
+    return written;
   }
 
   /** Lets the library read the event, then reads on to the end of the event's array. */

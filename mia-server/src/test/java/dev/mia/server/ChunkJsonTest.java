@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,19 +13,18 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written chunk JSON of the WebSocket frames is byte for byte what Jackson writes. */
+/** The hand-written chunk JSON (both transports) is byte for byte what Jackson writes. */
 class ChunkJsonTest {
-  private final WholePacketJsonSupport jackson = new WholePacketJsonSupport();
+  private final ObjectMapper jackson = new ObjectMapper();
 
   private String byJackson(WirePayloads.Chunk chunk) throws IOException {
-    ByteBuf out = Unpooled.buffer();
-    jackson.writeValue(new ByteBufOutputStream(out), List.of("message_chunk", chunk));
-    return out.toString(StandardCharsets.UTF_8);
+    return new String(
+        jackson.writeValueAsBytes(List.of("message_chunk", chunk)), StandardCharsets.UTF_8);
   }
 
   private static String byHand(WirePayloads.Chunk chunk) {
     ByteBuf out = Unpooled.buffer();
-    assertTrue(SessionRoom.writeChunk(out, "message_chunk", chunk), "written by hand");
+    assertTrue(WholePacketJsonSupport.writeChunk(out, "message_chunk", chunk), "written by hand");
     return out.toString(StandardCharsets.UTF_8);
   }
 
@@ -57,7 +56,7 @@ class ChunkJsonTest {
     ByteBuf out = Unpooled.buffer().writeByte('x');
 
     boolean written =
-        SessionRoom.writeChunk(
+        WholePacketJsonSupport.writeChunk(
             out, "message_chunk", new WirePayloads.Chunk("session_x", "half \uD83D"));
 
     assertFalse(written);
