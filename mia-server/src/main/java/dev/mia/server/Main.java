@@ -1,5 +1,8 @@
 package dev.mia.server;
 
+import dev.mia.server.config.ConfigException;
+import dev.mia.server.config.ServerConfig;
+import dev.mia.server.socketio.PortUnavailableException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -8,8 +11,9 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * Starts the Mia server from the environment. A bad setting prints one line naming the variable and
- * exits with status 2; SIGTERM or SIGINT stops the server gracefully and exits with status 0.
+ * Starts the Mia server from the environment. A bad setting, or a port that cannot be bound, prints
+ * one line saying what to change and exits with status 2; SIGTERM or SIGINT stops the server
+ * gracefully and exits with status 0.
  */
 public final class Main {
   private Main() {}
@@ -31,8 +35,23 @@ public final class Main {
     try {
       server = new MiaServer(config);
       server.start();
+    } catch (ConfigException e) {
+      System.err.println("mia-server: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (PortUnavailableException e) {
+      System.err.println(
+          "mia-server: cannot listen on "
+              + config.host()
+              + ":"
+              + config.port()
+              + " ("
+              + e.getMessage()
+              + "): stop what holds the port or set PORT to a free one");
+      System.exit(2);
+      return;
     } catch (RuntimeException e) {
-      log.error("mia-server could not start: {}", e.getMessage());
+      log.error("mia-server could not start: {}", e.toString());
       System.exit(1);
       return;
     }
@@ -51,11 +70,10 @@ public final class Main {
   }
 
   /**
-   * Sets slf4j-simple's levels before the first logger exists. The Socket.IO and Netty libraries
-   * stay at WARN whatever LOG_LEVEL says, because at DEBUG and TRACE they log handshake headers
-   * (tokens) and raw payloads (message text); their packet handler and JSON reader, which print the
-   * raw payload of a packet they cannot read at ERROR, are silenced and reported by our own
-   * exception listener.
+   * Sets slf4j-simple's default level from {@code LOG_LEVEL} before the first logger exists; the
+   * rest of the logging setup, which keeps the Socket.IO and Netty libraries at WARN because they
+   * log tokens and message text at DEBUG and TRACE, is in {@code simplelogger.properties}. A
+   * quieter {@code LOG_LEVEL} quiets the libraries too.
    */
   static void configureLogging(String level) {
     String slf4j =
@@ -68,15 +86,10 @@ public final class Main {
           default -> "debug";
         };
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", slf4j);
-    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss");
-    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-    String library = "off".equals(slf4j) || "error".equals(slf4j) ? slf4j : "warn";
-    setIfAbsent("org.slf4j.simpleLogger.log.com.corundumstudio", library);
-    setIfAbsent("org.slf4j.simpleLogger.log.io.netty", library);
-    setIfAbsent(
-        "org.slf4j.simpleLogger.log.com.corundumstudio.socketio.handler.InPacketHandler", "off");
-    setIfAbsent("org.slf4j.simpleLogger.log.com.corundumstudio.socketio.JsonSupportWrapper", "off");
+    if ("off".equals(slf4j) || "error".equals(slf4j)) {
+      setIfAbsent("org.slf4j.simpleLogger.log.com.corundumstudio", slf4j);
+      setIfAbsent("org.slf4j.simpleLogger.log.io.netty", slf4j);
+    }
   }
 
   private static void setIfAbsent(String key, String value) {

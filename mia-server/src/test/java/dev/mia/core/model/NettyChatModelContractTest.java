@@ -1,6 +1,6 @@
 package dev.mia.core.model;
 
-import dev.mia.server.NettyChatModel;
+import dev.mia.server.model.NettyChatModel;
 import java.time.Duration;
 
 /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.mia.core.auth.TokenService;
-import dev.mia.server.ServerConfig.Environment;
+import dev.mia.server.config.ServerConfig.Environment;
 import dev.mia.server.testing.RunningServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

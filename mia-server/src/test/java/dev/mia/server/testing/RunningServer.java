@@ -2,7 +2,7 @@ package dev.mia.server.testing;
 
 import dev.mia.core.testing.FakeOpenAi;
 import dev.mia.server.MiaServer;
-import dev.mia.server.ServerConfig;
+import dev.mia.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,0 +1,567 @@
+package dev.mia.server.config;
+
+import dev.mia.core.safety.CrisisResource;
+import dev.mia.core.safety.CrisisResources;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The server's settings: an immutable value whose constructor checks every field, so that neither
+ * the {@linkplain #fromEnvironment environment reader} nor a {@linkplain #builder() builder} can
+ * make an invalid one. A failed check throws {@link ConfigException} naming the environment
+ * variable that sets the field and the accepted form. The builder's defaults give a working
+ * development server with no variables at all (offline model, in-memory sessions, random JWT
+ * secret). {@link #toString()} shows whether a secret is set, never the secret.
+ *
+ * @param environment where the server runs: decides the token-endpoint and JWT-secret policies
+ * @param host the address to listen on ({@code HOST})
+ * @param port the port to listen on, 0 for any free one ({@code PORT})
+ * @param openAiApiKey the model API key; empty means the offline responder ({@code OPENAI_API_KEY})
+ * @param openAiBaseUrl an OpenAI-compatible endpoint; empty means OpenAI's ({@code
+ *     OPENAI_BASE_URL})
+ * @param openAiModel the model name ({@code OPENAI_MODEL})
+ * @param openAiMaxRetries retries of a model request that failed before its first byte
+ * @param modelClient which client streams from the model ({@code MIA_MODEL_CLIENT})
+ * @param moderation whether OpenAI's moderation endpoint gives a second safety opinion
+ * @param jwtSecret the HS256 secret; empty means a random one per process (development only)
+ * @param allowedOrigins browser origins allowed besides the server's own, normalised; {@code *} for
+ *     any
+ * @param logLevel the log level as the original names it ({@code LOG_LEVEL})
+ * @param requireAuth whether connections without a valid token are refused
+ * @param adminKey the operator key for {@code POST /api/auth/token} in production
+ * @param maxMessageChars the longest message accepted
+ * @param historyLimit earlier messages sent to the model with a new one
+ * @param sessionTtl idle time after which a session is forgotten
+ * @param maxSessions sessions held at once
+ * @param modelIdleTimeout how long the model may stay silent before a reply fails
+ * @param rateLimitBurst messages a user may send back to back
+ * @param rateLimitPerMinute messages per minute refilled after a burst
+ * @param maxConnectionsPerUser open connections per user
+ * @param maxQueuedMessages messages that may wait while a reply streams
+ * @param shutdownGrace how long replies in flight may finish on a graceful stop
+ * @param promptsFile a properties file replacing the built-in system prompts
+ * @param crisisResources the resources sent with every safety alert, at least one
+ * @param workerThreads Netty I/O threads; 0 means one per core
+ */
+public record ServerConfig(
+    Environment environment,
+    String host,
+    int port,
+    Optional<String> openAiApiKey,
+    Optional<String> openAiBaseUrl,
+    String openAiModel,
+    int openAiMaxRetries,
+    ModelClient modelClient,
+    boolean moderation,
+    Optional<String> jwtSecret,
+    List<String> allowedOrigins,
+    String logLevel,
+    boolean requireAuth,
+    Optional<String> adminKey,
+    int maxMessageChars,
+    int historyLimit,
+    Duration sessionTtl,
+    long maxSessions,
+    Duration modelIdleTimeout,
+    int rateLimitBurst,
+    int rateLimitPerMinute,
+    int maxConnectionsPerUser,
+    int maxQueuedMessages,
+    Duration shutdownGrace,
+    Optional<Path> promptsFile,
+    List<CrisisResource> crisisResources,
+    int workerThreads) {
+
+  /** The log levels {@code LOG_LEVEL} accepts: ours and Winston's. */
+  public static final List<String> LOG_LEVELS =
+      List.of("silent", "error", "warn", "info", "http", "verbose", "debug", "silly", "trace");
+
+  /** The fewest characters of an operator key. */
+  public static final int MIN_ADMIN_KEY_CHARS = 16;
+
+  /** The fewest bytes of a JWT secret: HS256 needs a 256-bit key. */
+  public static final int MIN_JWT_SECRET_BYTES = 32;
+
+  static final WholeNumber PORT = new WholeNumber("PORT", 0, 65535);
+  static final WholeNumber OPENAI_MAX_RETRIES = new WholeNumber("MIA_OPENAI_MAX_RETRIES", 0, 10);
+  static final WholeNumber MAX_MESSAGE_CHARS =
+      new WholeNumber("MIA_MAX_MESSAGE_CHARS", 1, 1_000_000);
+  static final WholeNumber HISTORY_LIMIT = new WholeNumber("MIA_HISTORY_LIMIT", 0, 10_000);
+  static final WholeNumber MAX_SESSIONS = new WholeNumber("MIA_MAX_SESSIONS", 1, Integer.MAX_VALUE);
+  static final WholeNumber RATE_LIMIT_BURST = new WholeNumber("MIA_RATE_LIMIT_BURST", 1, 1_000_000);
+  static final WholeNumber RATE_LIMIT_PER_MINUTE =
+      new WholeNumber("MIA_RATE_LIMIT_PER_MINUTE", 1, 1_000_000);
+  static final WholeNumber MAX_CONNECTIONS_PER_USER =
+      new WholeNumber("MIA_MAX_CONNECTIONS_PER_USER", 1, 1_000_000);
+  static final WholeNumber MAX_QUEUED_MESSAGES =
+      new WholeNumber("MIA_MAX_QUEUED_MESSAGES", 0, 1000);
+  static final WholeNumber WORKER_THREADS = new WholeNumber("MIA_WORKER_THREADS", 0, 256);
+
+  /** Where the server runs: decides the token-endpoint and JWT-secret policies. */
+  public enum Environment {
+    DEVELOPMENT,
+    PRODUCTION,
+    TEST
+  }
+
+  /** Which client talks to the model endpoint. */
+  public enum ModelClient {
+    /** The streaming client on Netty, reading events on its I/O threads: the default. */
+    NETTY,
+    /** The lean streaming client on the JDK's non-blocking HTTP client. */
+    HTTP,
+    /** The official openai-java SDK. */
+    OPENAI_JAVA
+  }
+
+  /**
+   * Checks every field; the one place where a configuration is validated.
+   *
+   * @throws ConfigException naming the variable of the first field with a bad value
+   * @throws NullPointerException if a field is null
+   */
+  public ServerConfig {
+    Objects.requireNonNull(environment, "environment == null");
+    Objects.requireNonNull(openAiApiKey, "openAiApiKey == null");
+    Objects.requireNonNull(modelClient, "modelClient == null");
+    Objects.requireNonNull(promptsFile, "promptsFile == null");
+    requireText("HOST", host);
+    PORT.check(port);
+    openAiBaseUrl.ifPresent(ServerConfig::requireHttpUrl);
+    requireText("OPENAI_MODEL", openAiModel);
+    OPENAI_MAX_RETRIES.check(openAiMaxRetries);
+    if (moderation && openAiApiKey.isEmpty()) {
+      throw new ConfigException(
+          "MIA_MODERATION=true needs OPENAI_API_KEY: the moderation endpoint is OpenAI's");
+    }
+    if (jwtSecret.isPresent()
+        && jwtSecret.get().getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+      throw new ConfigException(
+          "JWT_SECRET must be at least "
+              + MIN_JWT_SECRET_BYTES
+              + " bytes (HS256 needs a 256-bit key); generate one with `openssl rand -base64 48`");
+    }
+    if (jwtSecret.isEmpty() && environment == Environment.PRODUCTION) {
+      throw new ConfigException(
+          "JWT_SECRET is required in production (MIA_ENV or NODE_ENV=production): set it to a"
+              + " random string of at least "
+              + MIN_JWT_SECRET_BYTES
+              + " bytes");
+    }
+    allowedOrigins = normalizedOrigins(allowedOrigins);
+    logLevel = logLevel.toLowerCase(Locale.ROOT);
+    if (!LOG_LEVELS.contains(logLevel)) {
+      throw new ConfigException(
+          "LOG_LEVEL must be one of " + LOG_LEVELS + "; was '" + logLevel + "'");
+    }
+    if (adminKey.isPresent() && adminKey.get().length() < MIN_ADMIN_KEY_CHARS) {
+      throw new ConfigException(
+          "MIA_ADMIN_KEY must be at least " + MIN_ADMIN_KEY_CHARS + " characters");
+    }
+    MAX_MESSAGE_CHARS.check(maxMessageChars);
+    HISTORY_LIMIT.check(historyLimit);
+    requirePositive("MIA_SESSION_TTL", sessionTtl);
+    MAX_SESSIONS.check(maxSessions);
+    requirePositive("MIA_MODEL_IDLE_TIMEOUT", modelIdleTimeout);
+    RATE_LIMIT_BURST.check(rateLimitBurst);
+    RATE_LIMIT_PER_MINUTE.check(rateLimitPerMinute);
+    MAX_CONNECTIONS_PER_USER.check(maxConnectionsPerUser);
+    MAX_QUEUED_MESSAGES.check(maxQueuedMessages);
+    requirePositive("MIA_SHUTDOWN_GRACE", shutdownGrace);
+    crisisResources = List.copyOf(crisisResources);
+    if (crisisResources.isEmpty()) {
+      throw new ConfigException("MIA_CRISIS_RESOURCES_FILE must name at least one resource");
+    }
+    WORKER_THREADS.check(workerThreads);
+  }
+
+  /** {@return a builder holding every default} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@return the configuration the variables describe}
+   *
+   * @throws ConfigException naming the first variable with a bad value
+   */
+  public static ServerConfig fromEnvironment(Map<String, String> env) {
+    return new EnvironmentReader(env).read();
+  }
+
+  /** {@return a builder holding this configuration's values} */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** {@return whether this is a production deployment} */
+  public boolean isProduction() {
+    return environment == Environment.PRODUCTION;
+  }
+
+  /** Lists the settings; secrets show only whether they are set. */
+  @Override
+  public String toString() {
+    return "ServerConfig[environment="
+        + environment
+        + ", host="
+        + host
+        + ", port="
+        + port
+        + ", model="
+        + (openAiApiKey.isPresent() ? openAiModel : "offline")
+        + ", modelClient="
+        + modelClient
+        + ", openAiBaseUrl="
+        + openAiBaseUrl.orElse("default")
+        + ", jwtSecret="
+        + (jwtSecret.isPresent() ? "set" : "random")
+        + ", allowedOrigins="
+        + allowedOrigins
+        + ", logLevel="
+        + logLevel
+        + ", moderation="
+        + moderation
+        + ", requireAuth="
+        + requireAuth
+        + ", adminKey="
+        + (adminKey.isPresent() ? "set" : "unset")
+        + ", maxMessageChars="
+        + maxMessageChars
+        + ", historyLimit="
+        + historyLimit
+        + ", sessionTtl="
+        + sessionTtl
+        + ", maxSessions="
+        + maxSessions
+        + ", modelIdleTimeout="
+        + modelIdleTimeout
+        + ", rateLimit="
+        + rateLimitBurst
+        + " burst/"
+        + rateLimitPerMinute
+        + " per minute, maxConnectionsPerUser="
+        + maxConnectionsPerUser
+        + ", maxQueuedMessages="
+        + maxQueuedMessages
+        + ", shutdownGrace="
+        + shutdownGrace
+        + ", workerThreads="
+        + (workerThreads == 0 ? "one per core" : workerThreads)
+        + "]";
+  }
+
+  private static void requireText(String variable, String value) {
+    Objects.requireNonNull(value, variable + " == null");
+    if (value.isBlank()) {
+      throw new ConfigException(variable + " must not be blank");
+    }
+  }
+
+  private static void requirePositive(String variable, Duration value) {
+    Objects.requireNonNull(value, variable + " == null");
+    if (value.isZero() || value.isNegative()) {
+      throw new ConfigException(
+          variable
+              + " must be a positive duration such as 500ms, 30s, 15m, 24h or 7d; was "
+              + value);
+    }
+  }
+
+  private static void requireHttpUrl(String value) {
+    try {
+      URI uri = new URI(value);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new ConfigException(
+        "OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1; was '"
+            + value
+            + "'");
+  }
+
+  private static List<String> normalizedOrigins(List<String> origins) {
+    List<String> normalized = new ArrayList<>(origins.size());
+    for (String origin : origins) {
+      if (!origin.equals("*") && !WebOrigin.isOrigin(origin.trim())) {
+        throw new ConfigException(
+            "ALLOWED_ORIGINS must be a comma-separated list of origins such as"
+                + " https://app.example.org,http://localhost:3000 (or *); '"
+                + origin
+                + "' is not an origin");
+      }
+      normalized.add(origin.equals("*") ? origin : WebOrigin.normalize(origin));
+    }
+    return List.copyOf(normalized);
+  }
+
+  /**
+   * Assembles a {@link ServerConfig}, starting from every default; {@link #build()} checks the
+   * values. Not thread-safe.
+   */
+  public static final class Builder {
+    private Environment environment = Environment.DEVELOPMENT;
+    private String host = "0.0.0.0";
+    private int port = 3001;
+    private Optional<String> openAiApiKey = Optional.empty();
+    private Optional<String> openAiBaseUrl = Optional.empty();
+    private String openAiModel = "gpt-4o";
+    private int openAiMaxRetries = 2;
+    private ModelClient modelClient = ModelClient.NETTY;
+    private boolean moderation;
+    private Optional<String> jwtSecret = Optional.empty();
+    private List<String> allowedOrigins = List.of("http://localhost:3000");
+    private String logLevel = "info";
+    private boolean requireAuth;
+    private Optional<String> adminKey = Optional.empty();
+    private int maxMessageChars = 4000;
+    private int historyLimit = 40;
+    private Duration sessionTtl = Duration.ofHours(24);
+    private long maxSessions = 100_000;
+    private Duration modelIdleTimeout = Duration.ofSeconds(30);
+    private int rateLimitBurst = 10;
+    private int rateLimitPerMinute = 30;
+    private int maxConnectionsPerUser = 10;
+    private int maxQueuedMessages = 3;
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private Optional<Path> promptsFile = Optional.empty();
+    private List<CrisisResource> crisisResources = CrisisResources.unitedStates();
+    private int workerThreads;
+
+    private Builder() {}
+
+    private Builder(ServerConfig c) {
+      environment = c.environment;
+      host = c.host;
+      port = c.port;
+      openAiApiKey = c.openAiApiKey;
+      openAiBaseUrl = c.openAiBaseUrl;
+      openAiModel = c.openAiModel;
+      openAiMaxRetries = c.openAiMaxRetries;
+      modelClient = c.modelClient;
+      moderation = c.moderation;
+      jwtSecret = c.jwtSecret;
+      allowedOrigins = c.allowedOrigins;
+      logLevel = c.logLevel;
+      requireAuth = c.requireAuth;
+      adminKey = c.adminKey;
+      maxMessageChars = c.maxMessageChars;
+      historyLimit = c.historyLimit;
+      sessionTtl = c.sessionTtl;
+      maxSessions = c.maxSessions;
+      modelIdleTimeout = c.modelIdleTimeout;
+      rateLimitBurst = c.rateLimitBurst;
+      rateLimitPerMinute = c.rateLimitPerMinute;
+      maxConnectionsPerUser = c.maxConnectionsPerUser;
+      maxQueuedMessages = c.maxQueuedMessages;
+      shutdownGrace = c.shutdownGrace;
+      promptsFile = c.promptsFile;
+      crisisResources = c.crisisResources;
+      workerThreads = c.workerThreads;
+    }
+
+    public Builder environment(Environment environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** A real model: the key and the endpoint's base URL. */
+    public Builder openAi(String apiKey, String baseUrl) {
+      this.openAiApiKey = Optional.of(apiKey);
+      this.openAiBaseUrl = Optional.of(baseUrl);
+      return this;
+    }
+
+    public Builder openAiApiKey(Optional<String> apiKey) {
+      this.openAiApiKey = apiKey;
+      return this;
+    }
+
+    public Builder openAiBaseUrl(Optional<String> baseUrl) {
+      this.openAiBaseUrl = baseUrl;
+      return this;
+    }
+
+    public Builder openAiModel(String model) {
+      this.openAiModel = model;
+      return this;
+    }
+
+    public Builder openAiMaxRetries(int retries) {
+      this.openAiMaxRetries = retries;
+      return this;
+    }
+
+    public Builder modelClient(ModelClient modelClient) {
+      this.modelClient = modelClient;
+      return this;
+    }
+
+    public Builder moderation(boolean moderation) {
+      this.moderation = moderation;
+      return this;
+    }
+
+    public Builder jwtSecret(String secret) {
+      return jwtSecret(Optional.of(secret));
+    }
+
+    public Builder jwtSecret(Optional<String> secret) {
+      this.jwtSecret = secret;
+      return this;
+    }
+
+    public Builder allowedOrigins(List<String> origins) {
+      this.allowedOrigins = List.copyOf(origins);
+      return this;
+    }
+
+    public Builder logLevel(String level) {
+      this.logLevel = level;
+      return this;
+    }
+
+    public Builder requireAuth(boolean requireAuth) {
+      this.requireAuth = requireAuth;
+      return this;
+    }
+
+    public Builder adminKey(String adminKey) {
+      return adminKey(Optional.of(adminKey));
+    }
+
+    public Builder adminKey(Optional<String> adminKey) {
+      this.adminKey = adminKey;
+      return this;
+    }
+
+    public Builder maxMessageChars(int maxMessageChars) {
+      this.maxMessageChars = maxMessageChars;
+      return this;
+    }
+
+    public Builder historyLimit(int historyLimit) {
+      this.historyLimit = historyLimit;
+      return this;
+    }
+
+    public Builder sessionTtl(Duration sessionTtl) {
+      this.sessionTtl = sessionTtl;
+      return this;
+    }
+
+    public Builder maxSessions(long maxSessions) {
+      this.maxSessions = maxSessions;
+      return this;
+    }
+
+    public Builder modelIdleTimeout(Duration timeout) {
+      this.modelIdleTimeout = timeout;
+      return this;
+    }
+
+    /** Both rate-limit settings: messages back to back, and messages per minute after them. */
+    public Builder rateLimit(int burst, int perMinute) {
+      return rateLimitBurst(burst).rateLimitPerMinute(perMinute);
+    }
+
+    public Builder rateLimitBurst(int burst) {
+      this.rateLimitBurst = burst;
+      return this;
+    }
+
+    public Builder rateLimitPerMinute(int perMinute) {
+      this.rateLimitPerMinute = perMinute;
+      return this;
+    }
+
+    public Builder maxConnectionsPerUser(int max) {
+      this.maxConnectionsPerUser = max;
+      return this;
+    }
+
+    public Builder maxQueuedMessages(int max) {
+      this.maxQueuedMessages = max;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = grace;
+      return this;
+    }
+
+    public Builder promptsFile(Optional<Path> file) {
+      this.promptsFile = file;
+      return this;
+    }
+
+    public Builder crisisResources(List<CrisisResource> resources) {
+      this.crisisResources = List.copyOf(resources);
+      return this;
+    }
+
+    public Builder workerThreads(int threads) {
+      this.workerThreads = threads;
+      return this;
+    }
+
+    /**
+     * {@return the configuration}
+     *
+     * @throws ConfigException naming the variable of the first bad value
+     */
+    public ServerConfig build() {
+      return new ServerConfig(
+          environment,
+          host,
+          port,
+          openAiApiKey,
+          openAiBaseUrl,
+          openAiModel,
+          openAiMaxRetries,
+          modelClient,
+          moderation,
+          jwtSecret,
+          allowedOrigins,
+          logLevel,
+          requireAuth,
+          adminKey,
+          maxMessageChars,
+          historyLimit,
+          sessionTtl,
+          maxSessions,
+          modelIdleTimeout,
+          rateLimitBurst,
+          rateLimitPerMinute,
+          maxConnectionsPerUser,
+          maxQueuedMessages,
+          shutdownGrace,
+          promptsFile,
+          crisisResources,
+          workerThreads);
+    }
+  }
+}

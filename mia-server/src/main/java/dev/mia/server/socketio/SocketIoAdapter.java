@@ -1,0 +1,315 @@
+package dev.mia.server.socketio;
+
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.AuthTokenResult;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.namespace.Namespace;
+import com.corundumstudio.socketio.protocol.Packet;
+import com.corundumstudio.socketio.protocol.PacketType;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mia.core.auth.TokenService;
+import dev.mia.core.conversation.ConversationEngine;
+import dev.mia.core.conversation.ConversationError;
+import dev.mia.core.conversation.ErrorCode;
+import dev.mia.core.conversation.JoinResult;
+import dev.mia.core.conversation.SubmitResult;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Translates Socket.IO into engine calls and back: identity on connect, {@code join_session} to
+ * {@code session_created}, {@code message} to the reply events, and {@code error} with a stable
+ * code for anything refused. Listeners run on Netty's I/O threads and only decode, validate and
+ * hand off; nothing here waits for the model.
+ */
+final class SocketIoAdapter {
+  private static final Logger log = LoggerFactory.getLogger(SocketIoAdapter.class);
+
+  private static final String CONNECTION = "mia.connection";
+  private static final Map<ErrorCode, String> REFUSAL_MESSAGES =
+      Map.of(
+          ErrorCode.AUTH_REQUIRED, "Authentication required",
+          ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections for this user");
+
+  private final ConversationEngine engine;
+  private final TokenService tokens;
+  private final ConnectionCap connectionCap;
+  private final boolean requireAuth;
+  private final ScheduledExecutorService timer;
+  private final Function<String, SessionRoom> rooms;
+
+  /**
+   * An adapter admitting connections with {@code tokens} under {@code connectionCap} (only with a
+   * valid token if {@code requireAuth}), relaying replies to {@code rooms}, and closing refused
+   * connections on {@code timer}.
+   */
+  SocketIoAdapter(
+      ConversationEngine engine,
+      TokenService tokens,
+      ConnectionCap connectionCap,
+      boolean requireAuth,
+      ScheduledExecutorService timer,
+      Function<String, SessionRoom> rooms) {
+    this.engine = engine;
+    this.tokens = tokens;
+    this.connectionCap = connectionCap;
+    this.requireAuth = requireAuth;
+    this.timer = timer;
+    this.rooms = rooms;
+  }
+
+  /** Listens to {@code server}'s default namespace. */
+  void install(SocketIOServer server) {
+    server.getNamespace("").addAuthTokenListener(this::onAuth);
+    server.addConnectListener(this::onConnect);
+    server.addDisconnectListener(this::onDisconnect);
+    server.addEventListener("join_session", JsonNode.class, this::onJoin);
+    server.addEventListener("message", JsonNode.class, this::onMessage);
+  }
+
+  /**
+   * The CONNECT packet carried an {@code auth} object (e.g. {@code io(url, {auth: {token}})}): a
+   * valid token decides who the connection is, and a refusal reaches the client as a plain {@code
+   * connect_error}. Runs before the CONNECT packet is acknowledged.
+   */
+  private AuthTokenResult onAuth(Object auth, SocketIOClient client) {
+    Connection connection = connection(client);
+    if (connection.isConnected()) {
+      return AuthTokenResult.AuthTokenResultSuccess; // a repeated CONNECT packet changes nothing
+    }
+    Optional<String> fromAuth = Optional.empty();
+    if (auth instanceof Map<?, ?> map && map.get("token") instanceof String token) {
+      fromAuth = tokens.verify(token);
+    }
+    if (fromAuth.isPresent()) {
+      release(connection); // the token outranks the identity taken from the handshake
+    }
+    Optional<ErrorCode> refused = admit(client, connection, fromAuth);
+    if (refused.isPresent()) {
+      log.info("connection refused: {}", refused.get());
+      return new AuthTokenResult(
+          false, refusal(refused.get(), REFUSAL_MESSAGES.get(refused.get())));
+    }
+    return AuthTokenResult.AuthTokenResultSuccess;
+  }
+
+  /**
+   * netty-socketio 2.0.14 first runs the default namespace's connect listeners when the Engine.IO
+   * transport binds, before the client has sent its CONNECT packet (so before any {@code auth} is
+   * known), and not again for that packet, because the client is then already in the namespace's
+   * room. So the first call admits the connection provisionally from the handshake (the {@code
+   * Authorization} header, else anonymous), which a token in the CONNECT packet replaces, and takes
+   * the client out of that room so that the CONNECT packet runs the listeners again. That second
+   * call refuses a connection the handshake could not admit and whose packet carried no {@code
+   * auth} (only then is a refusal certain). Admitting before the CONNECT packet is acknowledged
+   * matters: a polling client's next request may be handled on another thread at once.
+   */
+  private void onConnect(SocketIOClient client) {
+    Connection connection = connection(client);
+    if (connection.bind() && connection.identity().isEmpty()) {
+      client.leaveRoom(Namespace.DEFAULT_NAME);
+      admit(client, connection, Optional.empty()); // a refusal waits for the CONNECT packet
+      return;
+    }
+    if (connection.identity().isEmpty()) {
+      Optional<ErrorCode> refused = admit(client, connection, Optional.empty());
+      if (refused.isPresent()) {
+        refuse(client, connection, refused.get(), REFUSAL_MESSAGES.get(refused.get()));
+        return;
+      }
+    }
+    connection.connected();
+    log.info(
+        "client connected: {}", connection.identity().map(Connection.Identity::userId).orElse("?"));
+  }
+
+  /** {@return the connection's state, made on first use} */
+  private static Connection connection(SocketIOClient client) {
+    Connection connection = client.get(CONNECTION);
+    if (connection != null) {
+      return connection;
+    }
+    // Listeners of one connection may run on two I/O threads (a polling client's requests): one
+    // state for both. The client object is the library's, one per connection and namespace.
+    synchronized (client) {
+      connection = client.get(CONNECTION);
+      if (connection == null) {
+        connection = new Connection();
+        client.set(CONNECTION, connection);
+      }
+      return connection;
+    }
+  }
+
+  /**
+   * Decides who the connection is, unless that is decided already: the {@code auth} token's user,
+   * else the {@code Authorization} header's, else a new anonymous user unless authentication is
+   * required; and counts it against the user's cap. {@return the reason for refusing it, or empty
+   * once it is admitted}
+   */
+  private Optional<ErrorCode> admit(
+      SocketIOClient client, Connection connection, Optional<String> fromAuth) {
+    synchronized (connection) { // one decision, one place under the cap
+      if (connection.identity().isPresent()) {
+        return Optional.empty();
+      }
+      Optional<String> verified = fromAuth.or(() -> bearer(client).flatMap(tokens::verify));
+      if (verified.isEmpty() && requireAuth) {
+        return Optional.of(ErrorCode.AUTH_REQUIRED);
+      }
+      String userId = verified.orElseGet(engine::newAnonymousUserId);
+      if (!connectionCap.tryOpen(userId)) {
+        return Optional.of(ErrorCode.TOO_MANY_CONNECTIONS);
+      }
+      connection.admit(new Connection.Identity(userId, verified.isEmpty()));
+      return Optional.empty();
+    }
+  }
+
+  /** Forgets a connection's identity and gives back its place under the user's cap. */
+  private void release(Connection connection) {
+    connection.forget().ifPresent(identity -> connectionCap.close(identity.userId()));
+  }
+
+  private void onDisconnect(SocketIOClient client) {
+    Connection connection = connection(client);
+    log.debug(
+        "client disconnected: {}",
+        connection.identity().map(Connection.Identity::userId).orElse("?"));
+    release(connection);
+  }
+
+  private void onJoin(SocketIOClient client, JsonNode data, AckRequest ack) {
+    Optional<Connection.Identity> identity = connection(client).activeIdentity();
+    if (identity.isEmpty()) {
+      return;
+    }
+    String userId = identity.get().userId();
+    Optional<String> requested;
+    if (data == null || data.isNull() || data.isMissingNode()) {
+      requested = Optional.empty();
+    } else if (!data.isObject()) {
+      reject(
+          client,
+          ack,
+          invalid("join_session expects an object: {\"sessionId\": \"...\" or null}"),
+          Optional.empty());
+      return;
+    } else {
+      JsonNode id = data.get("sessionId");
+      if (id == null || id.isNull()) {
+        requested = Optional.empty();
+      } else if (!id.isTextual()) {
+        reject(client, ack, invalid("sessionId must be a string or null"), Optional.empty());
+        return;
+      } else {
+        requested = Optional.of(id.asText());
+      }
+    }
+    JoinResult result = engine.join(userId, requested);
+    if (result instanceof JoinResult.Refused refused) {
+      reject(client, ack, refused.error(), Optional.empty());
+      return;
+    }
+    JoinResult.Joined joined = (JoinResult.Joined) result;
+    String sessionId = joined.session().sessionId();
+    client.joinRoom(sessionId);
+    Optional<String> resumeToken =
+        identity.get().anonymous() ? Optional.of(tokens.issue(userId)) : Optional.empty();
+    client.sendEvent("session_created", WirePayloads.sessionCreated(joined.session(), resumeToken));
+    acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
+    log.info("session {} {} for {}", sessionId, joined.created() ? "created" : "resumed", userId);
+  }
+
+  private void onMessage(SocketIOClient client, JsonNode data, AckRequest ack) {
+    Optional<Connection.Identity> identity = connection(client).activeIdentity();
+    if (identity.isEmpty()) {
+      return;
+    }
+    String userId = identity.get().userId();
+    if (data == null || !data.isObject()) {
+      reject(
+          client,
+          ack,
+          invalid("message expects an object: {\"sessionId\", \"message\"}"),
+          Optional.empty());
+      return;
+    }
+    JsonNode sessionNode = data.get("sessionId");
+    if (sessionNode == null || !sessionNode.isTextual()) {
+      reject(client, ack, invalid("sessionId is required and must be a string"), Optional.empty());
+      return;
+    }
+    String sessionId = sessionNode.asText();
+    JsonNode messageNode = data.get("message");
+    if (messageNode == null || !messageNode.isTextual()) {
+      reject(
+          client, ack, invalid("message is required and must be a string"), Optional.of(sessionId));
+      return;
+    }
+    ReplyRelay relay = new ReplyRelay(rooms.apply(sessionId));
+    // Join before submitting: the reply may start at once, and this client must be in the room.
+    boolean wasInRoom = client.getAllRooms().contains(sessionId);
+    if (!wasInRoom && engine.session(userId, sessionId).isPresent()) {
+      client.joinRoom(sessionId);
+    }
+    SubmitResult result = engine.submit(userId, sessionId, messageNode.asText(), relay);
+    if (result instanceof SubmitResult.Refused refused) {
+      reject(client, ack, refused.error(), Optional.of(sessionId));
+      return;
+    }
+    acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
+  }
+
+  private static Optional<String> bearer(SocketIOClient client) {
+    String header = client.getHandshakeData().getHttpHeaders().get("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.of(header.substring(7).trim());
+    }
+    return Optional.empty();
+  }
+
+  private static ConversationError invalid(String detail) {
+    return ConversationError.of(
+        ErrorCode.INVALID_PAYLOAD, "The request could not be read.", detail);
+  }
+
+  private static void reject(
+      SocketIOClient client, AckRequest ack, ConversationError error, Optional<String> sessionId) {
+    log.debug("refused a request: {}", error.code());
+    client.sendEvent("error", WirePayloads.error(error, sessionId));
+    acknowledge(ack, new WirePayloads.Ack(false, error.code().name(), sessionId.orElse(null)));
+  }
+
+  private static void acknowledge(AckRequest ack, WirePayloads.Ack payload) {
+    if (ack.isAckRequested()) {
+      ack.sendAckData(payload);
+    }
+  }
+
+  private static Map<String, Object> refusal(ErrorCode code, String message) {
+    return Map.of("message", message, "data", Map.of("code", code.name(), "message", message));
+  }
+
+  /**
+   * Refuses a connection that the CONNECT packet did not let us refuse earlier (it carried no
+   * {@code auth}): a Socket.IO CONNECT_ERROR reaches the client as {@code connect_error}, and the
+   * transport is closed shortly after in case the client does not close it itself.
+   */
+  private void refuse(
+      SocketIOClient client, Connection connection, ErrorCode code, String message) {
+    connection.refused();
+    Packet packet = new Packet(PacketType.MESSAGE, client.getEngineIOVersion());
+    packet.setSubType(PacketType.ERROR);
+    packet.setData(refusal(code, message));
+    client.send(packet);
+    log.info("connection refused: {}", code);
+    timer.schedule(client::disconnect, 1, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,111 @@
+package dev.mia.server.socketio;
+
+import com.corundumstudio.socketio.AckMode;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.namespace.Namespace;
+import dev.mia.core.auth.TokenService;
+import dev.mia.core.conversation.ConversationEngine;
+import dev.mia.server.compat.DroppedDefaultPipeline;
+import dev.mia.server.compat.QuietExceptionListener;
+import dev.mia.server.config.ServerConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.epoll.Epoll;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Socket.IO v4 on netty-socketio, set up as Node's Socket.IO behaves by default (the differences
+ * are listed in {@code platform-notes.md}), with the REST routes on the same port. {@link #start()}
+ * binds the port; {@link #stop()} closes it and every connection.
+ */
+public final class SocketIoEndpoint {
+  /** Socket.IO's default {@code maxHttpBufferSize}, which the original's clients expect. */
+  public static final int MAX_PAYLOAD_BYTES = 1_000_000;
+
+  private final SocketIOServer server;
+
+  /**
+   * An endpoint for {@code engine} as {@code config} describes, identifying users with {@code
+   * tokens}, answering plain HTTP with {@code httpRoutes}, and timing refusals on {@code timer}.
+   */
+  public SocketIoEndpoint(
+      ServerConfig config,
+      ConversationEngine engine,
+      TokenService tokens,
+      ChannelHandler httpRoutes,
+      ScheduledExecutorService timer) {
+    ReplyJsonSupport json = new ReplyJsonSupport();
+    WebSocketChannels webSockets = new WebSocketChannels();
+    this.server = new SocketIOServer(configuration(config, json));
+    DroppedDefaultPipeline.release(server);
+    server.setPipelineFactory(new SocketIoPipeline(httpRoutes, webSockets));
+    Namespace namespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
+    new SocketIoAdapter(
+            engine,
+            tokens,
+            new ConnectionCap(config.maxConnectionsPerUser()),
+            config.requireAuth(),
+            timer,
+            sessionId -> new SessionRoom(namespace, webSockets, json, sessionId))
+        .install(server);
+  }
+
+  private static Configuration configuration(ServerConfig config, ReplyJsonSupport json) {
+    Configuration c = new Configuration();
+    c.setHostname(config.host());
+    c.setPort(config.port());
+    c.setTransports(Transport.WEBSOCKET, Transport.POLLING);
+    c.setPingInterval(25_000);
+    c.setPingTimeout(20_000);
+    c.setMaxHttpContentLength(MAX_PAYLOAD_BYTES);
+    c.setMaxFramePayloadLength(MAX_PAYLOAD_BYTES);
+    // Node's Socket.IO does not compress WebSocket frames by default, and a compressed frame
+    // would slip a large decoded payload under the frame limit.
+    c.setWebsocketCompression(false);
+    c.setHttpCompression(false);
+    c.setRandomSession(true);
+    c.setAddVersionHeader(false);
+    c.setAckMode(AckMode.MANUAL);
+    c.setAllowCustomRequests(true);
+    // Every stage of a message runs on these threads and none of them waits, so one per core is
+    // enough; Netty's default of two per core only adds switching between them.
+    c.setWorkerThreads(
+        config.workerThreads() > 0
+            ? config.workerThreads()
+            : Runtime.getRuntime().availableProcessors());
+    // Linux's epoll through Netty's native transport (which netty-socketio brings): less CPU per
+    // read, write and wake-up than the JDK's selector. Elsewhere the JDK's NIO.
+    c.setUseLinuxNativeEpoll(Epoll.isAvailable());
+    SocketConfig sockets = new SocketConfig();
+    sockets.setReuseAddress(true);
+    sockets.setAcceptBackLog(4096);
+    c.setSocketConfig(sockets);
+    c.setExceptionListener(new QuietExceptionListener());
+    c.setJsonSupport(json);
+    return c;
+  }
+
+  /**
+   * Binds the port. {@return the listening channel}
+   *
+   * @throws PortUnavailableException if the port cannot be bound (taken, or not permitted); the
+   *     endpoint has then let go of every thread it started
+   */
+  public Channel start() {
+    ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      server.stop();
+      throw new PortUnavailableException(bound.cause());
+    }
+    return bound.channel();
+  }
+
+  /** Closes the listening socket and every connection. */
+  public void stop() {
+    server.stop();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.mia.server.socketio;
+
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.handler.EncoderHandler;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
+import dev.mia.server.compat.ConnectPacketAuth;
+import dev.mia.server.compat.LosslessPacketEncoder;
+import dev.mia.server.compat.PendingPolls;
+import dev.mia.server.compat.PollingConnectionClose;
+import dev.mia.server.compat.UpgradeNoops;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import java.time.Duration;
+
+/**
+ * Each connection's pipeline: netty-socketio's handlers, the REST routes in front of them, the
+ * library's fixes ({@link dev.mia.server.compat}) where they act, and the tracking of WebSocket
+ * channels for direct reply frames.
+ */
+final class SocketIoPipeline extends SocketIOChannelInitializer {
+  private final ChannelHandler httpRoutes;
+  private final WebSocketChannels webSockets;
+  private final PendingPolls pendingPolls = new PendingPolls();
+  private final PollingConnectionClose connectionClose = new PollingConnectionClose();
+  private final ConnectPacketAuth connectAuth = new ConnectPacketAuth();
+  private UpgradeNoops upgradeNoops;
+  private EncoderHandler encoder;
+
+  SocketIoPipeline(ChannelHandler httpRoutes, WebSocketChannels webSockets) {
+    this.httpRoutes = httpRoutes;
+    this.webSockets = webSockets;
+  }
+
+  @Override
+  public void start(Configuration configuration, NamespacesHub namespacesHub) {
+    super.start(configuration, namespacesHub);
+    encoder = LosslessPacketEncoder.handler(configuration);
+    upgradeNoops =
+        new UpgradeNoops(pendingPolls, Duration.ofMillis(configuration.getUpgradeTimeout()));
+  }
+
+  @Override
+  protected void addSocketioHandlers(ChannelPipeline pipeline) {
+    super.addSocketioHandlers(pipeline);
+    // First: netty-socketio fires decoded WebSocket packets from the pipeline's head.
+    pipeline.addFirst("miaWebSocketChannels", webSockets);
+    pipeline.addAfter("miaWebSocketChannels", "miaUpgradeNoops", upgradeNoops);
+    pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
+    // Behind the HTTP encoder, the REST routes answer what is not Socket.IO; their responses do
+    // not pass the polling fixes that follow them.
+    pipeline.addAfter(HTTP_ENCODER, "miaHttpRoutes", httpRoutes);
+    pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
+    pipeline.addAfter("miaPendingPolls", "miaPollingConnectionClose", connectionClose);
+    pipeline.addAfter("miaPollingConnectionClose", "miaConnectPacketAuth", connectAuth);
+  }
+}

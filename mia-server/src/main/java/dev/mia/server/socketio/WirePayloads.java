@@ -1,0 +1,76 @@
+package dev.mia.server.socketio;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.mia.core.conversation.ConversationError;
+import dev.mia.core.conversation.SafetyAlert;
+import dev.mia.core.safety.CrisisResource;
+import dev.mia.core.session.ChatMessage;
+import dev.mia.core.session.Session;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JSON bodies of server-to-client events, field for field as the wire contract lists them, plus
+ * the additive extensions. netty-socketio's JSON mapper leaves out nulls, so fields the contract
+ * says may be null ask to be written always.
+ */
+final class WirePayloads {
+  private WirePayloads() {}
+
+  /** One stored message as clients see it. */
+  record HistoryEntry(String role, String content, long timestamp) {
+    static HistoryEntry of(ChatMessage m) {
+      return new HistoryEntry(m.role().wireName(), m.content(), m.timestamp());
+    }
+  }
+
+  /** {@code session_created}. */
+  record SessionCreated(
+      String sessionId,
+      String userId,
+      @JsonInclude(JsonInclude.Include.ALWAYS) Integer age,
+      String mode,
+      int safetyTier,
+      List<HistoryEntry> conversationHistory,
+      String resumeToken) {}
+
+  /** {@code safety_alert}. */
+  record SafetyAlertPayload(int tier, String sessionId, List<CrisisResource> resources) {}
+
+  /** {@code message_chunk}. */
+  record Chunk(String sessionId, String chunk) {}
+
+  /** {@code message_complete}. */
+  record Complete(String sessionId, String message) {}
+
+  /** {@code error}: {@code message} for people, {@code error} the detail, {@code code} stable. */
+  record ErrorPayload(
+      String message, String error, String code, String sessionId, Long retryAfterMs) {}
+
+  /** The acknowledgement a client receives when it passed a callback. */
+  record Ack(boolean ok, String code, String sessionId) {}
+
+  static SessionCreated sessionCreated(Session s, Optional<String> resumeToken) {
+    return new SessionCreated(
+        s.sessionId(),
+        s.userId(),
+        s.age().isPresent() ? s.age().getAsInt() : null,
+        s.mode().name(),
+        s.safetyTier().level(),
+        s.conversationHistory().stream().map(HistoryEntry::of).toList(),
+        resumeToken.orElse(null));
+  }
+
+  static SafetyAlertPayload safetyAlert(String sessionId, SafetyAlert alert) {
+    return new SafetyAlertPayload(alert.tier().level(), sessionId, alert.resources());
+  }
+
+  static ErrorPayload error(ConversationError e, Optional<String> sessionId) {
+    return new ErrorPayload(
+        e.message(),
+        e.detail(),
+        e.code().name(),
+        sessionId.orElse(null),
+        e.retryAfterMillis().isPresent() ? e.retryAfterMillis().getAsLong() : null);
+  }
+}

@@ -1,0 +1,193 @@
+package dev.mia.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Reading and checking the environment. */
+class ServerConfigTest {
+  private static final String SECRET = "a-secret-of-more-than-thirty-two-bytes!!";
+
+  @Test
+  void noVariablesGiveAWorkingDevelopmentServer() {
+    ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+
+    assertEquals(3001, config.port());
+    assertEquals(ServerConfig.Environment.DEVELOPMENT, config.environment());
+    assertTrue(config.openAiApiKey().isEmpty());
+    assertTrue(config.jwtSecret().isEmpty());
+    assertEquals(List.of("http://localhost:3000"), config.allowedOrigins());
+    assertEquals(4000, config.maxMessageChars());
+    assertEquals(40, config.historyLimit());
+    assertEquals(Duration.ofHours(24), config.sessionTtl());
+    assertEquals(10, config.maxConnectionsPerUser());
+    assertEquals(Duration.ofSeconds(30), config.modelIdleTimeout());
+  }
+
+  @Test
+  void seedVariablesAreRead() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+            Map.of(
+                "PORT", "4000",
+                "OPENAI_API_KEY", "sk-test",
+                "OPENAI_BASE_URL", "http://127.0.0.1:9/v1",
+                "OPENAI_MODEL", "gpt-4o-mini",
+                "JWT_SECRET", SECRET,
+                "ALLOWED_ORIGINS", "https://app.example.org, http://localhost:3000/",
+                "LOG_LEVEL", "debug"));
+
+    assertEquals(4000, config.port());
+    assertEquals(Optional.of("sk-test"), config.openAiApiKey());
+    assertEquals(Optional.of("http://127.0.0.1:9/v1"), config.openAiBaseUrl());
+    assertEquals("gpt-4o-mini", config.openAiModel());
+    assertEquals(
+        List.of("https://app.example.org", "http://localhost:3000"), config.allowedOrigins());
+    assertEquals("debug", config.logLevel());
+  }
+
+  @Test
+  void productionWithoutJwtSecretRefusesToStartNamingTheVariable() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("NODE_ENV", "production")));
+
+    assertTrue(e.getMessage().startsWith("JWT_SECRET is required in production"), e.getMessage());
+  }
+
+  @Test
+  void miaEnvWinsOverNodeEnv() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(Map.of("MIA_ENV", "development", "NODE_ENV", "production"));
+
+    assertFalse(config.isProduction());
+  }
+
+  @Test
+  void shortJwtSecretIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("JWT_SECRET", "change-this-secret")));
+
+    assertTrue(e.getMessage().startsWith("JWT_SECRET must be at least 32 bytes"), e.getMessage());
+  }
+
+  @Test
+  void portOutOfRangeIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of("PORT", "70000")));
+
+    assertEquals("PORT must be a whole number from 0 to 65535; was '70000'", e.getMessage());
+  }
+
+  @Test
+  void malformedBaseUrlIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("OPENAI_BASE_URL", "localhost:4010")));
+
+    assertTrue(e.getMessage().startsWith("OPENAI_BASE_URL must be an http(s) URL"), e.getMessage());
+  }
+
+  @Test
+  void originWithAPathIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("ALLOWED_ORIGINS", "https://a.example/app")));
+
+    assertTrue(e.getMessage().contains("'https://a.example/app' is not an origin"), e.getMessage());
+  }
+
+  @Test
+  void durationsAcceptUnits() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+            Map.of("MIA_SESSION_TTL", "2h", "MIA_MODEL_IDLE_TIMEOUT", "500ms"));
+
+    assertEquals(Duration.ofHours(2), config.sessionTtl());
+    assertEquals(Duration.ofMillis(500), config.modelIdleTimeout());
+  }
+
+  @Test
+  void durationWithoutUnitIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("MIA_SESSION_TTL", "24")));
+
+    assertTrue(
+        e.getMessage().startsWith("MIA_SESSION_TTL must be a positive duration"), e.getMessage());
+  }
+
+  @Test
+  void unknownLogLevelIsRefused() {
+    assertThrows(
+        ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of("LOG_LEVEL", "loud")));
+  }
+
+  @Test
+  void toStringHidesSecrets() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(Map.of("JWT_SECRET", SECRET, "OPENAI_API_KEY", "sk-secret"));
+
+    assertFalse(config.toString().contains(SECRET));
+    assertFalse(config.toString().contains("sk-secret"));
+  }
+
+  @Test
+  void crisisResourcesDefaultToTheUnitedStatesLines() {
+    ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+
+    assertTrue(config.crisisResources().toString().contains("988"));
+    assertTrue(config.crisisResources().toString().contains("741741"));
+  }
+
+  @Test
+  void crisisResourcesFileReplacesTheDefaults() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("resources", ".json");
+    try {
+      java.nio.file.Files.writeString(
+          file,
+          "[{\"name\":\"Samaritans\",\"contact\":\"Call 116 123\",\"description\":\"24/7\"}]");
+
+      ServerConfig config =
+          ServerConfig.fromEnvironment(Map.of("MIA_CRISIS_RESOURCES_FILE", file.toString()));
+
+      assertEquals(1, config.crisisResources().size());
+      assertEquals("Call 116 123", config.crisisResources().get(0).contact());
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
+  void crisisResourcesFileWithoutContactsIsRefused() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("resources", ".json");
+    try {
+      java.nio.file.Files.writeString(file, "[{\"name\":\"x\"}]");
+
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () ->
+                  ServerConfig.fromEnvironment(
+                      Map.of("MIA_CRISIS_RESOURCES_FILE", file.toString())));
+
+      assertTrue(e.getMessage().startsWith("MIA_CRISIS_RESOURCES_FILE"), e.getMessage());
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+}
