@@ -65,15 +65,10 @@ public final class MiaServer implements AutoCloseable {
   /**
    * Binds the port and starts serving.
    *
-   * @throws PortUnavailableException if the port cannot be bound; the server is then closed
+   * @throws PortUnavailableException if the port cannot be bound; {@link #close()} the server then
    */
   public void start() {
-    try {
-      listening = socketIo.start();
-    } catch (PortUnavailableException e) {
-      close();
-      throw e;
-    }
+    listening = socketIo.start();
     log.info("Mia is listening: open {} to chat", url());
   }
 

@@ -92,13 +92,12 @@ public final class SocketIoEndpoint {
   /**
    * Binds the port. {@return the listening channel}
    *
-   * @throws PortUnavailableException if the port cannot be bound (taken, or not permitted); the
-   *     endpoint has then let go of every thread it started
+   * @throws PortUnavailableException if the port cannot be bound (taken, or not permitted); {@link
+   *     #stop()} the endpoint then, to end the threads it started
    */
   public Channel start() {
     ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();
     if (!bound.isSuccess()) {
-      server.stop();
       throw new PortUnavailableException(bound.cause());
     }
     return bound.channel();
