@@ -30,7 +30,7 @@ final class EnvironmentReader {
   }
 
   ServerConfig read() {
-    ServerConfig.Builder b = ServerConfig.builder().environment(environment());
+    ServerConfigBuilder b = ServerConfig.builder().environment(environment());
     text("HOST").ifPresent(b::host);
     integer(ServerConfig.PORT).ifPresent(b::port);
     b.openAiApiKey(text("OPENAI_API_KEY"));

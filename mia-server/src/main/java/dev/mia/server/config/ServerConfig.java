@@ -2,6 +2,7 @@ package dev.mia.server.config;
 
 import dev.mia.core.safety.CrisisResource;
 import dev.mia.core.safety.CrisisResources;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,11 @@ import java.util.Optional;
 /**
  * The server's settings: an immutable value whose constructor checks every field, so that neither
  * the {@linkplain #fromEnvironment environment reader} nor a {@linkplain #builder() builder} can
- * make an invalid one. A failed check throws {@link ConfigException} naming the environment
- * variable that sets the field and the accepted form. The builder's defaults give a working
- * development server with no variables at all (offline model, in-memory sessions, random JWT
- * secret). {@link #toString()} shows whether a secret is set, never the secret.
+ * make an invalid one (the builder is generated from the record and calls its constructor). A
+ * failed check throws {@link ConfigException} naming the environment variable that sets the field
+ * and the accepted form. The builder's defaults give a working development server with no variables
+ * at all (offline model, in-memory sessions, random JWT secret). {@link #toString()} shows whether
+ * a secret is set, never the secret.
  *
  * @param environment where the server runs: decides the token-endpoint and JWT-secret policies
  * @param host the address to listen on ({@code HOST})
@@ -52,6 +54,10 @@ import java.util.Optional;
  * @param crisisResources the resources sent with every safety alert, at least one
  * @param workerThreads Netty I/O threads; 0 means one per core
  */
+@RecordBuilder
+@RecordBuilder.Options(
+    addConcreteSettersForOptional = RecordBuilder.ConcreteSettersForOptionalMode.ENABLED,
+    enableWither = false)
 public record ServerConfig(
     Environment environment,
     String host,
@@ -184,9 +190,44 @@ public record ServerConfig(
     WORKER_THREADS.check(workerThreads);
   }
 
-  /** {@return a builder holding every default} */
-  public static Builder builder() {
-    return new Builder();
+  /** The settings of a server started with no variables at all. */
+  public static final ServerConfig DEFAULTS =
+      ServerConfigBuilder.builder()
+          .environment(Environment.DEVELOPMENT)
+          .host("0.0.0.0")
+          .port(3001)
+          .openAiApiKey(Optional.empty())
+          .openAiBaseUrl(Optional.empty())
+          .openAiModel("gpt-4o")
+          .openAiMaxRetries(2)
+          .modelClient(ModelClient.NETTY)
+          .moderation(false)
+          .jwtSecret(Optional.empty())
+          .allowedOrigins(List.of("http://localhost:3000"))
+          .logLevel("info")
+          .requireAuth(false)
+          .adminKey(Optional.empty())
+          .maxMessageChars(4000)
+          .historyLimit(40)
+          .sessionTtl(Duration.ofHours(24))
+          .maxSessions(100_000)
+          .modelIdleTimeout(Duration.ofSeconds(30))
+          .rateLimitBurst(10)
+          .rateLimitPerMinute(30)
+          .maxConnectionsPerUser(10)
+          .maxQueuedMessages(3)
+          .shutdownGrace(Duration.ofSeconds(10))
+          .promptsFile(Optional.empty())
+          .crisisResources(CrisisResources.unitedStates())
+          .workerThreads(0)
+          .build();
+
+  /**
+   * {@return a builder holding every {@linkplain #DEFAULTS default}} It is generated from this
+   * record, and its {@code build()} runs this record's checks.
+   */
+  public static ServerConfigBuilder builder() {
+    return ServerConfigBuilder.builder(DEFAULTS);
   }
 
   /**
@@ -199,8 +240,8 @@ public record ServerConfig(
   }
 
   /** {@return a builder holding this configuration's values} */
-  public Builder toBuilder() {
-    return new Builder(this);
+  public ServerConfigBuilder toBuilder() {
+    return ServerConfigBuilder.builder(this);
   }
 
   /** {@return whether this is a production deployment} */
@@ -296,272 +337,16 @@ public record ServerConfig(
   private static List<String> normalizedOrigins(List<String> origins) {
     List<String> normalized = new ArrayList<>(origins.size());
     for (String origin : origins) {
-      if (!origin.equals("*") && !WebOrigin.isOrigin(origin.trim())) {
+      String candidate = origin.equals("*") ? origin : WebOrigin.normalize(origin);
+      if (!candidate.equals("*") && !WebOrigin.isOrigin(candidate)) {
         throw new ConfigException(
             "ALLOWED_ORIGINS must be a comma-separated list of origins such as"
                 + " https://app.example.org,http://localhost:3000 (or *); '"
                 + origin
                 + "' is not an origin");
       }
-      normalized.add(origin.equals("*") ? origin : WebOrigin.normalize(origin));
+      normalized.add(candidate);
     }
     return List.copyOf(normalized);
-  }
-
-  /**
-   * Assembles a {@link ServerConfig}, starting from every default; {@link #build()} checks the
-   * values. Not thread-safe.
-   */
-  public static final class Builder {
-    private Environment environment = Environment.DEVELOPMENT;
-    private String host = "0.0.0.0";
-    private int port = 3001;
-    private Optional<String> openAiApiKey = Optional.empty();
-    private Optional<String> openAiBaseUrl = Optional.empty();
-    private String openAiModel = "gpt-4o";
-    private int openAiMaxRetries = 2;
-    private ModelClient modelClient = ModelClient.NETTY;
-    private boolean moderation;
-    private Optional<String> jwtSecret = Optional.empty();
-    private List<String> allowedOrigins = List.of("http://localhost:3000");
-    private String logLevel = "info";
-    private boolean requireAuth;
-    private Optional<String> adminKey = Optional.empty();
-    private int maxMessageChars = 4000;
-    private int historyLimit = 40;
-    private Duration sessionTtl = Duration.ofHours(24);
-    private long maxSessions = 100_000;
-    private Duration modelIdleTimeout = Duration.ofSeconds(30);
-    private int rateLimitBurst = 10;
-    private int rateLimitPerMinute = 30;
-    private int maxConnectionsPerUser = 10;
-    private int maxQueuedMessages = 3;
-    private Duration shutdownGrace = Duration.ofSeconds(10);
-    private Optional<Path> promptsFile = Optional.empty();
-    private List<CrisisResource> crisisResources = CrisisResources.unitedStates();
-    private int workerThreads;
-
-    private Builder() {}
-
-    private Builder(ServerConfig c) {
-      environment = c.environment;
-      host = c.host;
-      port = c.port;
-      openAiApiKey = c.openAiApiKey;
-      openAiBaseUrl = c.openAiBaseUrl;
-      openAiModel = c.openAiModel;
-      openAiMaxRetries = c.openAiMaxRetries;
-      modelClient = c.modelClient;
-      moderation = c.moderation;
-      jwtSecret = c.jwtSecret;
-      allowedOrigins = c.allowedOrigins;
-      logLevel = c.logLevel;
-      requireAuth = c.requireAuth;
-      adminKey = c.adminKey;
-      maxMessageChars = c.maxMessageChars;
-      historyLimit = c.historyLimit;
-      sessionTtl = c.sessionTtl;
-      maxSessions = c.maxSessions;
-      modelIdleTimeout = c.modelIdleTimeout;
-      rateLimitBurst = c.rateLimitBurst;
-      rateLimitPerMinute = c.rateLimitPerMinute;
-      maxConnectionsPerUser = c.maxConnectionsPerUser;
-      maxQueuedMessages = c.maxQueuedMessages;
-      shutdownGrace = c.shutdownGrace;
-      promptsFile = c.promptsFile;
-      crisisResources = c.crisisResources;
-      workerThreads = c.workerThreads;
-    }
-
-    public Builder environment(Environment environment) {
-      this.environment = environment;
-      return this;
-    }
-
-    public Builder host(String host) {
-      this.host = host;
-      return this;
-    }
-
-    public Builder port(int port) {
-      this.port = port;
-      return this;
-    }
-
-    /** A real model: the key and the endpoint's base URL. */
-    public Builder openAi(String apiKey, String baseUrl) {
-      this.openAiApiKey = Optional.of(apiKey);
-      this.openAiBaseUrl = Optional.of(baseUrl);
-      return this;
-    }
-
-    public Builder openAiApiKey(Optional<String> apiKey) {
-      this.openAiApiKey = apiKey;
-      return this;
-    }
-
-    public Builder openAiBaseUrl(Optional<String> baseUrl) {
-      this.openAiBaseUrl = baseUrl;
-      return this;
-    }
-
-    public Builder openAiModel(String model) {
-      this.openAiModel = model;
-      return this;
-    }
-
-    public Builder openAiMaxRetries(int retries) {
-      this.openAiMaxRetries = retries;
-      return this;
-    }
-
-    public Builder modelClient(ModelClient modelClient) {
-      this.modelClient = modelClient;
-      return this;
-    }
-
-    public Builder moderation(boolean moderation) {
-      this.moderation = moderation;
-      return this;
-    }
-
-    public Builder jwtSecret(String secret) {
-      return jwtSecret(Optional.of(secret));
-    }
-
-    public Builder jwtSecret(Optional<String> secret) {
-      this.jwtSecret = secret;
-      return this;
-    }
-
-    public Builder allowedOrigins(List<String> origins) {
-      this.allowedOrigins = List.copyOf(origins);
-      return this;
-    }
-
-    public Builder logLevel(String level) {
-      this.logLevel = level;
-      return this;
-    }
-
-    public Builder requireAuth(boolean requireAuth) {
-      this.requireAuth = requireAuth;
-      return this;
-    }
-
-    public Builder adminKey(String adminKey) {
-      return adminKey(Optional.of(adminKey));
-    }
-
-    public Builder adminKey(Optional<String> adminKey) {
-      this.adminKey = adminKey;
-      return this;
-    }
-
-    public Builder maxMessageChars(int maxMessageChars) {
-      this.maxMessageChars = maxMessageChars;
-      return this;
-    }
-
-    public Builder historyLimit(int historyLimit) {
-      this.historyLimit = historyLimit;
-      return this;
-    }
-
-    public Builder sessionTtl(Duration sessionTtl) {
-      this.sessionTtl = sessionTtl;
-      return this;
-    }
-
-    public Builder maxSessions(long maxSessions) {
-      this.maxSessions = maxSessions;
-      return this;
-    }
-
-    public Builder modelIdleTimeout(Duration timeout) {
-      this.modelIdleTimeout = timeout;
-      return this;
-    }
-
-    /** Both rate-limit settings: messages back to back, and messages per minute after them. */
-    public Builder rateLimit(int burst, int perMinute) {
-      return rateLimitBurst(burst).rateLimitPerMinute(perMinute);
-    }
-
-    public Builder rateLimitBurst(int burst) {
-      this.rateLimitBurst = burst;
-      return this;
-    }
-
-    public Builder rateLimitPerMinute(int perMinute) {
-      this.rateLimitPerMinute = perMinute;
-      return this;
-    }
-
-    public Builder maxConnectionsPerUser(int max) {
-      this.maxConnectionsPerUser = max;
-      return this;
-    }
-
-    public Builder maxQueuedMessages(int max) {
-      this.maxQueuedMessages = max;
-      return this;
-    }
-
-    public Builder shutdownGrace(Duration grace) {
-      this.shutdownGrace = grace;
-      return this;
-    }
-
-    public Builder promptsFile(Optional<Path> file) {
-      this.promptsFile = file;
-      return this;
-    }
-
-    public Builder crisisResources(List<CrisisResource> resources) {
-      this.crisisResources = List.copyOf(resources);
-      return this;
-    }
-
-    public Builder workerThreads(int threads) {
-      this.workerThreads = threads;
-      return this;
-    }
-
-    /**
-     * {@return the configuration}
-     *
-     * @throws ConfigException naming the variable of the first bad value
-     */
-    public ServerConfig build() {
-      return new ServerConfig(
-          environment,
-          host,
-          port,
-          openAiApiKey,
-          openAiBaseUrl,
-          openAiModel,
-          openAiMaxRetries,
-          modelClient,
-          moderation,
-          jwtSecret,
-          allowedOrigins,
-          logLevel,
-          requireAuth,
-          adminKey,
-          maxMessageChars,
-          historyLimit,
-          sessionTtl,
-          maxSessions,
-          modelIdleTimeout,
-          rateLimitBurst,
-          rateLimitPerMinute,
-          maxConnectionsPerUser,
-          maxQueuedMessages,
-          shutdownGrace,
-          promptsFile,
-          crisisResources,
-          workerThreads);
-    }
   }
 }

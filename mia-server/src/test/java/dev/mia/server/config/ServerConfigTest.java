@@ -190,4 +190,42 @@ class ServerConfigTest {
       java.nio.file.Files.deleteIfExists(file);
     }
   }
+
+  @Test
+  void aBuilderCannotMakeAnInvalidConfiguration() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ServerConfig.builder().port(70000).build());
+
+    assertEquals("PORT must be a whole number from 0 to 65535; was '70000'", e.getMessage());
+  }
+
+  @Test
+  void aBuilderCannotLeaveProductionWithoutAJwtSecret() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.builder().environment(ServerConfig.Environment.PRODUCTION).build());
+
+    assertTrue(e.getMessage().startsWith("JWT_SECRET is required in production"), e.getMessage());
+  }
+
+  @Test
+  void aNumberThatIsNotANumberNamesTheVariableAndTheRange() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("MIA_MAX_QUEUED_MESSAGES", "three")));
+
+    assertEquals(
+        "MIA_MAX_QUEUED_MESSAGES must be a whole number from 0 to 1000; was 'three'",
+        e.getMessage());
+  }
+
+  @Test
+  void originsAreNormalizedWhoeverBuildsTheConfiguration() {
+    ServerConfig config =
+        ServerConfig.builder().allowedOrigins(List.of("HTTPS://App.Example.org/")).build();
+
+    assertEquals(List.of("https://app.example.org"), config.allowedOrigins());
+  }
 }

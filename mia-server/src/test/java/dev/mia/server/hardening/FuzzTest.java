@@ -62,7 +62,7 @@ class FuzzTest {
 
   @BeforeAll
   static void start() {
-    server = RunningServer.start(c -> c.rateLimit(1_000_000, 1_000_000));
+    server = RunningServer.start(c -> c.rateLimitBurst(1_000_000).rateLimitPerMinute(1_000_000));
   }
 
   @AfterAll

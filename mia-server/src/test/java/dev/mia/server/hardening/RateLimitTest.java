@@ -32,7 +32,7 @@ class RateLimitTest {
   static void start() {
     // Two back to back, then one a second: a refill slow enough that three messages sent at once
     // cannot straddle it, quick enough to wait for.
-    server = RunningServer.start(c -> c.rateLimit(2, 60));
+    server = RunningServer.start(c -> c.rateLimitBurst(2).rateLimitPerMinute(60));
   }
 
   @AfterAll

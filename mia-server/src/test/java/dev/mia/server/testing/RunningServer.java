@@ -3,6 +3,7 @@ package dev.mia.server.testing;
 import dev.mia.core.testing.FakeOpenAi;
 import dev.mia.server.MiaServer;
 import dev.mia.server.config.ServerConfig;
+import dev.mia.server.config.ServerConfigBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -38,14 +39,15 @@ public final class RunningServer implements AutoCloseable {
   }
 
   /** {@return a started server whose configuration {@code customize} may change} */
-  public static RunningServer start(UnaryOperator<ServerConfig.Builder> customize) {
+  public static RunningServer start(UnaryOperator<ServerConfigBuilder> customize) {
     FakeOpenAi fake = FakeOpenAi.start();
-    ServerConfig.Builder config =
+    ServerConfigBuilder config =
         ServerConfig.builder()
             .environment(ServerConfig.Environment.TEST)
             .host("127.0.0.1")
             .port(0)
-            .openAi("test-key", fake.baseUrl())
+            .openAiApiKey("test-key")
+            .openAiBaseUrl(fake.baseUrl())
             .openAiMaxRetries(0)
             .jwtSecret(JWT_SECRET)
             .allowedOrigins(List.of("http://allowed.example"))
