@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -36,9 +38,15 @@ public final class OfflineChatModel implements ChatModel, AutoCloseable {
       throw new IllegalArgumentException("wordDelay must not be negative, was " + wordDelay);
     }
     this.wordDelayNanos = wordDelay.toNanos();
+    AtomicInteger threads = new AtomicInteger();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
-            OpenAiChatModel.daemonThreads("mia-offline-model-"));
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "mia-offline-model-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** {@return the full reply this model gives for a mode and tier} */
@@ -70,7 +78,10 @@ public final class OfflineChatModel implements ChatModel, AutoCloseable {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
     List<String> words = words(replyFor(request.mode(), request.safetyTier()));
-    OnceListener once = new OnceListener(listener);
+    // Set by the completion or by cancel, whichever comes first: after it, the listener hears
+    // nothing more. The words are never empty and the one timer thread sends them in order, so
+    // this flag is all the listener contract asks of this model.
+    AtomicBoolean finished = new AtomicBoolean();
     AtomicReference<ScheduledFuture<?>> next = new AtomicReference<>();
     Runnable step =
         new Runnable() {
@@ -78,20 +89,20 @@ public final class OfflineChatModel implements ChatModel, AutoCloseable {
 
           @Override
           public void run() {
-            if (once.isFinished()) {
+            if (finished.get()) {
               return;
             }
             if (index < words.size()) {
-              once.onDelta(words.get(index++));
+              listener.onDelta(words.get(index++));
               next.set(timer.schedule(this, wordDelayNanos, TimeUnit.NANOSECONDS));
-            } else {
-              once.onComplete();
+            } else if (finished.compareAndSet(false, true)) {
+              listener.onComplete();
             }
           }
         };
     next.set(timer.schedule(step, 0, TimeUnit.NANOSECONDS));
     return () -> {
-      if (once.cancel()) {
+      if (finished.compareAndSet(false, true)) {
         ScheduledFuture<?> pending = next.get();
         if (pending != null) {
           pending.cancel(false);

@@ -1,5 +1,10 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
+import dev.mia.core.model.ChatModel;
+import dev.mia.core.model.ModelFailure;
+import dev.mia.core.model.ModelListener;
+import dev.mia.core.model.ModelRequest;
+import dev.mia.core.model.ReplyStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -1,8 +1,10 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.mia.core.model.ModelFailure;
+import dev.mia.core.testing.ModelRecorder;
 import org.junit.jupiter.api.Test;
 
 /** The lean JDK-HTTP client against the endpoint contract, plus its own retries. */

@@ -1,4 +1,4 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
 import java.time.Duration;
 import java.util.Objects;

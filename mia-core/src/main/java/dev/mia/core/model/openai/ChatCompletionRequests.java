@@ -1,7 +1,8 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.mia.core.model.ModelRequest;
 import dev.mia.core.session.ChatMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +12,9 @@ import java.io.UncheckedIOException;
  * Writes the body of an OpenAI chat-completions streaming request: model, temperature, {@code
  * stream: true}, and the messages — system prompt first, then the history in order, then the new
  * user message. For model clients on any HTTP stack.
+ *
+ * <p>Public because a client outside this package writes its requests with it: mia-server's Netty
+ * model client ({@code dev.mia.server.NettyChatModel}). Not an extension point.
  */
 public final class ChatCompletionRequests {
   private static final JsonFactory JSON = new JsonFactory();

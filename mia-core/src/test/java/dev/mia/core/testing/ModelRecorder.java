@@ -1,13 +1,14 @@
-package dev.mia.core.model;
+package dev.mia.core.testing;
 
-import dev.mia.core.testing.Await;
+import dev.mia.core.model.ModelFailure;
+import dev.mia.core.model.ModelListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** A {@link ModelListener} that writes down what a model said and lets a test wait for its end. */
-final class ModelRecorder implements ModelListener {
+public final class ModelRecorder implements ModelListener {
   private final Object lock = new Object();
   // Guarded by lock.
   private final List<String> deltas = new ArrayList<>();
@@ -18,7 +19,7 @@ final class ModelRecorder implements ModelListener {
   private volatile Runnable onFirstDelta = () -> {};
 
   /** Runs {@code action} on the model's thread, inside the first {@link #onDelta}. */
-  ModelRecorder onFirstDelta(Runnable action) {
+  public ModelRecorder onFirstDelta(Runnable action) {
     this.onFirstDelta = action;
     return this;
   }
@@ -53,33 +54,33 @@ final class ModelRecorder implements ModelListener {
     ended.countDown();
   }
 
-  ModelRecorder awaitEnd() {
+  public ModelRecorder awaitEnd() {
     Await.latch(ended, "the end of the model stream");
     return this;
   }
 
-  ModelRecorder awaitFirstDelta() {
+  public ModelRecorder awaitFirstDelta() {
     Await.latch(firstDelta, "the first delta");
     return this;
   }
 
-  List<String> deltas() {
+  public List<String> deltas() {
     synchronized (lock) {
       return List.copyOf(deltas);
     }
   }
 
-  String text() {
+  public String text() {
     return String.join("", deltas());
   }
 
-  List<String> terminals() {
+  public List<String> terminals() {
     synchronized (lock) {
       return List.copyOf(terminals);
     }
   }
 
-  Optional<ModelFailure> failure() {
+  public Optional<ModelFailure> failure() {
     synchronized (lock) {
       return Optional.ofNullable(failure);
     }

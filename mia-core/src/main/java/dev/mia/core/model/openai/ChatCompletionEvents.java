@@ -1,4 +1,4 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +11,9 @@ import java.util.Objects;
  * Bytes are never decoded into lines of text: each {@code data:} line's UTF-8 is read in place for
  * the reply text alone. For model clients on any HTTP stack. Not thread-safe: one instance per
  * response, fed by one thread at a time.
+ *
+ * <p>Public because a client outside this package reads its responses with it: mia-server's Netty
+ * model client ({@code dev.mia.server.NettyChatModel}). Not an extension point.
  */
 public final class ChatCompletionEvents {
   private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);

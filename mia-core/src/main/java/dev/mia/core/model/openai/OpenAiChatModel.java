@@ -1,4 +1,4 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
 import com.openai.client.OpenAIClientAsync;
 import com.openai.client.okhttp.OpenAIOkHttpClientAsync;
@@ -8,6 +8,11 @@ import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.mia.core.model.ChatModel;
+import dev.mia.core.model.ModelFailure;
+import dev.mia.core.model.ModelListener;
+import dev.mia.core.model.ModelRequest;
+import dev.mia.core.model.ReplyStream;
 import dev.mia.core.session.ChatMessage;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;

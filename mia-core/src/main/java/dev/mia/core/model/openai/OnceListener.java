@@ -1,5 +1,7 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
+import dev.mia.core.model.ModelFailure;
+import dev.mia.core.model.ModelListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

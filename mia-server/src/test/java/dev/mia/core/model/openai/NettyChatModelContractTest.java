@@ -1,4 +1,4 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
 import dev.mia.server.NettyChatModel;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,15 +1,21 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mia.core.model.ChatModel;
+import dev.mia.core.model.ModelFailure;
+import dev.mia.core.model.ModelListener;
+import dev.mia.core.model.ModelRequest;
+import dev.mia.core.model.ReplyStream;
 import dev.mia.core.profile.Mode;
 import dev.mia.core.safety.SafetyTier;
 import dev.mia.core.session.ChatMessage;
 import dev.mia.core.testing.Await;
 import dev.mia.core.testing.FakeOpenAi;
+import dev.mia.core.testing.ModelRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.mia.core.model;
+package dev.mia.core.model.openai;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
