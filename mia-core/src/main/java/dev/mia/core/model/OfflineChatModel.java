@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * when no model endpoint is configured, so a fresh server is usable at once. One shared timer
  * thread paces every stream; close it at shutdown.
  */
-public final class OfflineChatModel implements ChatModel, AutoCloseable {
+public final class OfflineChatModel implements ChatModel {
   private static final String PREFIX = "(Offline responder: no AI model is configured.) ";
 
   private final ScheduledExecutorService timer;
@@ -127,6 +127,7 @@ public final class OfflineChatModel implements ChatModel, AutoCloseable {
     return words;
   }
 
+  /** Stops the timer thread; streams still running end without another word. Idempotent. */
   @Override
   public void close() {
     timer.shutdownNow();

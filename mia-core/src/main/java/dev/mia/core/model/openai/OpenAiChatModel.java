@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * configured. One instance holds one HTTP client and its connection pool; share it and {@link
  * #close()} it at shutdown.
  */
-public final class OpenAiChatModel implements ChatModel, AutoCloseable {
+public final class OpenAiChatModel implements ChatModel {
   /** The model the original server used. */
   public static final String DEFAULT_MODEL = "gpt-4o";
 
@@ -159,7 +159,10 @@ public final class OpenAiChatModel implements ChatModel, AutoCloseable {
     return "model request failed: " + error.getClass().getSimpleName();
   }
 
-  /** Closes the HTTP client and stops its threads; streams still open are cut off. */
+  /**
+   * Closes the HTTP client and its connection pool and stops its threads; streams still open are
+   * cut off. Idempotent.
+   */
   @Override
   public void close() {
     client.close();

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * first byte (connection error, HTTP 408, 409, 429, 5xx) is retried with back-off. Close it at
  * shutdown.
  */
-public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
+public final class StreamingHttpChatModel implements ChatModel {
 
   private final HttpClient client;
   private final ExecutorService threads;
@@ -85,6 +85,10 @@ public final class StreamingHttpChatModel implements ChatModel, AutoCloseable {
     return ChatCompletionRequests.json(request, model, temperature);
   }
 
+  /**
+   * Stops the HTTP client's threads, which closes its connections; streams still open are cut off.
+   * Idempotent.
+   */
   @Override
   public void close() {
     threads.shutdownNow();

@@ -42,8 +42,8 @@ abstract class StreamingEndpointContract {
   /** A client with key {@code sk-test} for the endpoint at {@code baseUrl}. */
   abstract Client newClient(String baseUrl, String modelName, double temperature, int retries);
 
-  /** A model client that can be closed. */
-  interface Client extends ChatModel, AutoCloseable {
+  /** A model client whose {@link #close()} each subclass names. */
+  interface Client extends ChatModel {
     @Override
     void close();
   }
