@@ -1,4 +1,4 @@
-package dev.mia.core.eval;
+package dev.mia.eval;
 
 import java.util.Locale;
 import java.util.OptionalDouble;

@@ -1,4 +1,4 @@
-package dev.mia.core.eval;
+package dev.mia.eval;
 
 import dev.mia.core.safety.SafetyTier;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.mia.core.eval;
+package dev.mia.eval;
 
 import dev.mia.core.profile.AgeDetector;
 import dev.mia.core.profile.Profiles;
@@ -19,8 +19,9 @@ import java.util.OptionalInt;
  * report, ending with one line of JSON. Run from the repository root:
  *
  * <pre>
- * mvn -q -pl mia-core exec:java -Dexec.args="../shared/eval/safety-age-dev.jsonl"
- * mvn -q -pl mia-core exec:java -Dexec.args="--rules original ../shared/eval/safety-age-dev.jsonl"
+ * mvn -q -pl mia-eval -am compile -Pevaluate -Dexec.args="../shared/eval/safety-age-dev.jsonl"
+ * mvn -q -pl mia-eval -am compile -Pevaluate \
+ *     -Dexec.args="--rules original ../shared/eval/safety-age-dev.jsonl"
  * </pre>
  *
  * <p>Options: {@code --rules standard} (the default classifier and age detector) or {@code --rules

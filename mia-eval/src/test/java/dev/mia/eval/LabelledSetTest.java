@@ -1,4 +1,4 @@
-package dev.mia.core.eval;
+package dev.mia.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

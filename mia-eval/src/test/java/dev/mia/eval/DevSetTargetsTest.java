@@ -1,4 +1,4 @@
-package dev.mia.core.eval;
+package dev.mia.eval;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +33,7 @@ class DevSetTargetsTest {
             Profiles.standardAgeDetector());
   }
 
-  /** Walks up from the working directory (mia-core under Maven) to find the shared set. */
+  /** Walks up from the working directory (mia-eval under Maven) to find the shared set. */
   static Path devSet() {
     String override = System.getProperty("mia.devset");
     if (override != null && !override.isBlank()) {
