@@ -18,12 +18,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link SafetyRules.Requirement}, the analysis behind the classifier's prefilter and its search
- * for patterns that begin with {LEAD}: a few known answers, then properties over random regexes.
+ * {@link RegexRequirements}, the analysis behind the classifier's prefilter and its search for
+ * patterns that begin with {LEAD}: a few known answers, then properties over random regexes.
  */
-class SafetyRulesRequirementTest {
+class RegexRequirementsTest {
   private static Set<String> required(String regex) {
-    return SafetyRules.Requirement.of(regex);
+    return RegexRequirements.of(regex);
   }
 
   @Test
@@ -64,13 +64,13 @@ class SafetyRulesRequirementTest {
 
   @Test
   void leadingWordsAreReadThroughMacroGroups() {
-    SafetyRules.Requirement.LeadingWords lead =
-        SafetyRules.Requirement.leadingWords("(?:(?:(?:i|i'm|want) )*)die (?:it|them)\\b");
+    RegexRequirements.LeadingWords lead =
+        RegexRequirements.leadingWords("(?:(?:(?:i|i'm|want) )*)die (?:it|them)\\b");
     assertNotNull(lead);
     assertEquals(Set.of("i ", "i'm ", "want "), lead.words());
     assertEquals("die (?:it|them)\\b", lead.rest());
-    assertNull(SafetyRules.Requirement.leadingWords("(?:(?:(?i)a )*)die"));
-    assertNull(SafetyRules.Requirement.leadingWords("\\bdie"));
+    assertNull(RegexRequirements.leadingWords("(?:(?:(?i)a )*)die"));
+    assertNull(RegexRequirements.leadingWords("\\bdie"));
   }
 
   @Test
@@ -81,7 +81,7 @@ class SafetyRulesRequirementTest {
             .collect(Collectors.toList());
     assertEquals(6, leadGuards.size());
     leadGuards.forEach(
-        g -> assertNotNull(SafetyRules.Requirement.leadingWords(g.pattern()), g.pattern()));
+        g -> assertNotNull(RegexRequirements.leadingWords(g.pattern()), g.pattern()));
   }
 
   @Test
