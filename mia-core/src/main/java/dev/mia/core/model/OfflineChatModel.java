@@ -50,7 +50,7 @@ public final class OfflineChatModel implements ChatModel {
   }
 
   /** {@return the full reply this model gives for a mode and tier} */
-  public static String replyFor(Mode mode, SafetyTier tier) {
+  static String replyFor(Mode mode, SafetyTier tier) {
     return PREFIX + body(mode, tier);
   }
 

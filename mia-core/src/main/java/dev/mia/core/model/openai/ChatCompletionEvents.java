@@ -62,7 +62,7 @@ public final class ChatCompletionEvents {
   }
 
   /** {@return whether the {@code [DONE]} marker has been read} */
-  public boolean isDone() {
+  boolean isDone() {
     return done;
   }
 
