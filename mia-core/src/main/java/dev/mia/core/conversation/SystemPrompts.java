@@ -75,7 +75,7 @@ public final class SystemPrompts {
   }
 
   /** {@return the system prompt for one message} */
-  public String build(Mode mode, OptionalInt age, SafetyTier tier, List<CrisisResource> resources) {
+  String build(Mode mode, OptionalInt age, SafetyTier tier, List<CrisisResource> resources) {
     StringBuilder prompt = new StringBuilder(pieces.get("base"));
     prompt.append("\n\n").append(pieces.get("mode." + mode.name()));
     if (age.isPresent()) {

@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * when no model endpoint is configured, so a fresh server is usable at once. One shared timer
  * thread paces every stream; close it at shutdown.
  */
-public final class OfflineChatModel implements ChatModel, AutoCloseable {
+public final class OfflineChatModel implements ChatModel {
   private static final String PREFIX = "(Offline responder: no AI model is configured.) ";
 
   private final ScheduledExecutorService timer;
@@ -36,13 +38,19 @@ public final class OfflineChatModel implements ChatModel, AutoCloseable {
       throw new IllegalArgumentException("wordDelay must not be negative, was " + wordDelay);
     }
     this.wordDelayNanos = wordDelay.toNanos();
+    AtomicInteger threads = new AtomicInteger();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
-            OpenAiChatModel.daemonThreads("mia-offline-model-"));
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "mia-offline-model-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** {@return the full reply this model gives for a mode and tier} */
-  public static String replyFor(Mode mode, SafetyTier tier) {
+  static String replyFor(Mode mode, SafetyTier tier) {
     return PREFIX + body(mode, tier);
   }
 
@@ -70,7 +78,10 @@ public final class OfflineChatModel implements ChatModel, AutoCloseable {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(listener, "listener == null");
     List<String> words = words(replyFor(request.mode(), request.safetyTier()));
-    OnceListener once = new OnceListener(listener);
+    // Set by the completion or by cancel, whichever comes first: after it, the listener hears
+    // nothing more. The words are never empty and the one timer thread sends them in order, so
+    // this flag is all the listener contract asks of this model.
+    AtomicBoolean finished = new AtomicBoolean();
     AtomicReference<ScheduledFuture<?>> next = new AtomicReference<>();
     Runnable step =
         new Runnable() {
@@ -78,20 +89,20 @@ public final class OfflineChatModel implements ChatModel, AutoCloseable {
 
           @Override
           public void run() {
-            if (once.isFinished()) {
+            if (finished.get()) {
               return;
             }
             if (index < words.size()) {
-              once.onDelta(words.get(index++));
+              listener.onDelta(words.get(index++));
               next.set(timer.schedule(this, wordDelayNanos, TimeUnit.NANOSECONDS));
-            } else {
-              once.onComplete();
+            } else if (finished.compareAndSet(false, true)) {
+              listener.onComplete();
             }
           }
         };
     next.set(timer.schedule(step, 0, TimeUnit.NANOSECONDS));
     return () -> {
-      if (once.cancel()) {
+      if (finished.compareAndSet(false, true)) {
         ScheduledFuture<?> pending = next.get();
         if (pending != null) {
           pending.cancel(false);
@@ -116,6 +127,7 @@ public final class OfflineChatModel implements ChatModel, AutoCloseable {
     return words;
   }
 
+  /** Stops the timer thread; streams still running end without another word. Idempotent. */
   @Override
   public void close() {
     timer.shutdownNow();

@@ -1,11 +1,10 @@
 package dev.mia.core.profile;
 
-import java.text.Normalizer;
+import dev.mia.core.text.TextFolding;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -22,12 +21,6 @@ import java.util.stream.Stream;
  * coming one ("im 13 turning 14" is 13). Immutable and thread-safe.
  */
 final class PatternAgeDetector implements AgeDetector {
-  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-  private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cf}\\p{Co}\\p{Cn}]");
-  private static final Pattern SPACES = Pattern.compile("\\s+");
-  private static final Pattern SINGLE_QUOTES =
-      Pattern.compile("[\u2018\u2019\u201A\u201B\u02BC\u2032\u00B4`]");
-  private static final Pattern DOUBLE_QUOTES = Pattern.compile("[\u201C\u201D\u201E\u201F\u2033]");
   private static final Pattern WORD = Pattern.compile("[a-z][a-z']*");
   private static final Pattern LEADING_SPACES = Pattern.compile("^[\\s-]+");
 
@@ -107,25 +100,13 @@ final class PatternAgeDetector implements AgeDetector {
     return current.isPresent() ? current : earliest(rules.future(), text, hasDigit);
   }
 
-  /** {@return the text the patterns see, for tests and rule authors} */
+  /**
+   * {@return the text the patterns see, for tests and rule authors}: the base folding the safety
+   * classifier shares ({@link TextFolding}), then chat spellings expanded and number words turned
+   * into digits
+   */
   String normalize(String message) {
-    String text;
-    if (isAscii(message)) {
-      // ASCII is left as it is by NFKC and NFD, has no marks and no invisible characters, and its
-      // only quote to straighten is the backtick.
-      text = message.toLowerCase(Locale.ROOT).replace('`', '\'');
-    } else {
-      text = Normalizer.normalize(message, Normalizer.Form.NFKC);
-      text = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
-      text = text.toLowerCase(Locale.ROOT);
-      text = SINGLE_QUOTES.matcher(text).replaceAll("'");
-      text = DOUBLE_QUOTES.matcher(text).replaceAll("\"");
-      text = INVISIBLE.matcher(text).replaceAll("");
-    }
-    if (hasSpacesToCollapse(text)) {
-      text = SPACES.matcher(text).replaceAll(" ");
-    }
-    text = text.trim();
+    String text = TextFolding.fold(message);
     if (spellingPattern != null && mayHaveSpelling(text)) {
       text =
           spellingPattern
@@ -135,32 +116,9 @@ final class PatternAgeDetector implements AgeDetector {
     return numberWordsToDigits(text);
   }
 
-  private static boolean isAscii(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private static boolean hasAsciiDigit(String text) {
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) >= '0' && text.charAt(i) <= '9') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** {@return whether {@link #SPACES} would change more than one space in a row} */
-  private static boolean hasSpacesToCollapse(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\t' || c == '\n' || c == '\013' || c == '\f' || c == '\r') {
-        return true;
-      }
-      if (c == ' ' && i + 1 < text.length() && text.charAt(i + 1) == ' ') {
         return true;
       }
     }

@@ -1,10 +1,9 @@
 package dev.mia.core.safety;
 
-import java.text.Normalizer;
+import dev.mia.core.text.TextFolding;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -13,22 +12,20 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Turns a chat message into the canonical text the safety rules are written against: Unicode
- * compatibility forms folded (NFKC) and accents dropped, lower case, straight quotes, no invisible
- * characters, single spaces, letters repeated three or more times cut to two ("dieee" becomes
- * "diee") and then to the vocabulary word they stretch ("die"), masked or digit-swapped words
- * restored when they spell a word of the rule vocabulary ("su1cide", "d!e", "s*icide", "s u i c i d
- * e"), and chat spellings expanded ("wanna" becomes "want to", "kms" becomes "kill myself").
- * Punctuation stays, so rules and guards can stop at a sentence end. Immutable and thread-safe.
+ * Turns a chat message into the canonical text the safety rules are written against: first the base
+ * folding the age detector shares ({@link TextFolding}: Unicode compatibility forms folded (NFKC)
+ * and accents dropped, lower case, straight quotes, no invisible characters, single spaces), then
+ * letters repeated three or more times cut to two ("dieee" becomes "diee") and then to the
+ * vocabulary word they stretch ("die"), masked or digit-swapped words restored when they spell a
+ * word of the rule vocabulary ("su1cide", "d!e", "s*icide", "s u i c i d e"), and chat spellings
+ * expanded ("wanna" becomes "want to", "kms" becomes "kill myself"). Punctuation stays, so rules
+ * and guards can stop at a sentence end. Immutable and thread-safe.
  *
  * <p>This runs on every message, so a pass is skipped when the text lacks what it looks for, and
  * simple passes walk the chars instead of running a regex; each gives what its regex would give
  * ({@code PatternSafetyClassifierEquivalenceTest} holds them to {@code ReferenceChatNormalizer}).
  */
 final class ChatNormalizer {
-  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-  private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cf}\\p{Co}\\p{Cn}]");
-  private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern REPEATS = Pattern.compile("(\\p{L})\\1{2,}");
   private static final Pattern DOUBLED_WORD = Pattern.compile("\\p{L}*(\\p{L})\\1\\p{L}*");
   private static final Pattern DOUBLE = Pattern.compile("(\\p{L})\\1");
@@ -73,19 +70,7 @@ final class ChatNormalizer {
 
   String normalize(String message) {
     Objects.requireNonNull(message, "message == null");
-    String text;
-    if (isAscii(message)) {
-      // ASCII is left as it is by NFKC and NFD, has no combining marks and no invisible
-      // characters, and its only quote to straighten is the backtick: skip those passes.
-      text = message.toLowerCase(Locale.ROOT).replace('`', '\'');
-    } else {
-      text = Normalizer.normalize(message, Normalizer.Form.NFKC);
-      text = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
-      text = text.toLowerCase(Locale.ROOT);
-      text = straightenQuotes(text);
-      text = INVISIBLE.matcher(text).replaceAll("");
-    }
-    text = collapseSpaces(text);
+    String text = TextFolding.fold(message);
     // Each pass below runs only when the text has what the pass looks for; the checks are
     // necessary conditions for the pass's pattern to match, so skipping changes nothing.
     if (hasLetterRepeatedThrice(text)) {
@@ -99,47 +84,6 @@ final class ChatNormalizer {
       text = joinSpacedLetters(text);
     }
     return expandSpellings(text);
-  }
-
-  private static boolean isAscii(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** What {@code \s} matches (without UNICODE_CHARACTER_CLASS). */
-  private static boolean isRegexSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\013' || c == '\f' || c == '\r';
-  }
-
-  /** {@code SPACES.matcher(text).replaceAll(" ").trim()} without a regex. */
-  private static String collapseSpaces(String text) {
-    int n = text.length();
-    StringBuilder out = null;
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (!isRegexSpace(c)) {
-        if (out != null) {
-          out.append(c);
-        }
-        continue;
-      }
-      int end = i + 1;
-      while (end < n && isRegexSpace(text.charAt(end))) {
-        end++;
-      }
-      if (out == null && (c != ' ' || end > i + 1)) {
-        out = new StringBuilder(n).append(text, 0, i);
-      }
-      if (out != null) {
-        out.append(' ');
-      }
-      i = end - 1;
-    }
-    return (out == null ? text : out.toString()).trim();
   }
 
   /** {@return whether {@link #REPEATS} can match: a letter three times in a row} */
@@ -221,20 +165,6 @@ final class ChatNormalizer {
       }
     }
     return false;
-  }
-
-  private static String straightenQuotes(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '\u2018', '\u2019', '\u201A', '\u201B', '\u02BC', '\u2032', '\u00B4', '`' ->
-            out.append('\'');
-        case '\u201C', '\u201D', '\u201E', '\u201F', '\u2033' -> out.append('"');
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 
   private String unmask(String text) {

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *
  * <p>Speed: this runs before every reply, and running some 300 regexes over every message costs
  * about a millisecond. So each rule and guard gets, when it is built, the strings its regex cannot
- * match without ({@link SafetyRules.Requirement}), and one pass of a {@link StringScanner} over the
+ * match without ({@link RegexRequirements}), and one pass of a {@link StringScanner} over the
  * message tells which rules and guards can match at all; only those run. Guards run only once a
  * rule has a match to check against them. A guard that begins with {@code {LEAD}}, a repeated group
  * of optional words, is not tried at every char: see {@link Finder}. Each shortcut skips only work
@@ -48,7 +48,7 @@ final class PatternSafetyClassifier implements SafetyClassifier {
     patterns.addAll(rules.guards());
     List<Set<String>> required = new ArrayList<>();
     for (Pattern pattern : patterns) {
-      required.add(SafetyRules.Requirement.of(pattern.pattern()));
+      required.add(RegexRequirements.of(pattern.pattern()));
       finders.add(new Finder(pattern));
     }
     this.scanner = new StringScanner(required);
@@ -128,13 +128,13 @@ final class PatternSafetyClassifier implements SafetyClassifier {
    * Finds the matches of one rule or guard, as {@link Matcher#find} does.
    *
    * <p>A pattern that begins with a repeated group of known words ({@link
-   * SafetyRules.Requirement#leadingWords}), like the guards that begin with {@code {LEAD}}, is slow
-   * to find: at every char the engine tries the group's fifty words with no literal to skip to. But
-   * a match can only start where the rest of the pattern matches, or a run of the words before
-   * that. So the rest is found first (it begins with a literal, "die" or "end"), the possible
-   * starts are walked back over the words, and the whole pattern is tried only at those starts, in
-   * order, with {@link Matcher#lookingAt} in a region that sees the whole text. That finds the same
-   * matches as {@code find}, which tries every start in order.
+   * RegexRequirements#leadingWords}), like the guards that begin with {@code {LEAD}}, is slow to
+   * find: at every char the engine tries the group's fifty words with no literal to skip to. But a
+   * match can only start where the rest of the pattern matches, or a run of the words before that.
+   * So the rest is found first (it begins with a literal, "die" or "end"), the possible starts are
+   * walked back over the words, and the whole pattern is tried only at those starts, in order, with
+   * {@link Matcher#lookingAt} in a region that sees the whole text. That finds the same matches as
+   * {@code find}, which tries every start in order.
    */
   private static final class Finder {
     private final Pattern pattern;
@@ -143,8 +143,7 @@ final class PatternSafetyClassifier implements SafetyClassifier {
 
     Finder(Pattern pattern) {
       this.pattern = pattern;
-      SafetyRules.Requirement.LeadingWords lead =
-          SafetyRules.Requirement.leadingWords(pattern.pattern());
+      RegexRequirements.LeadingWords lead = RegexRequirements.leadingWords(pattern.pattern());
       this.rest = lead == null ? null : Pattern.compile(lead.rest());
       this.words = lead == null ? List.of() : List.copyOf(lead.words());
     }

@@ -87,7 +87,7 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   /** {@return how many sessions the store holds now} */
-  public long size() {
+  long size() {
     sessions.cleanUp();
     return held.get();
   }

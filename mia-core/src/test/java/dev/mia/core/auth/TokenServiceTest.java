@@ -81,6 +81,22 @@ class TokenServiceTest {
   }
 
   @Test
+  void tokenIsSignedWithHs256WhateverTheSecretsLength() {
+    String longSecret = "s".repeat(64);
+    TokenService service = new TokenService(longSecret, clock);
+
+    Jws<Claims> parsed =
+        Jwts.parser()
+            .verifyWith(key(longSecret))
+            .clock(() -> Date.from(clock.instant()))
+            .build()
+            .parseSignedClaims(service.issue("user123"));
+
+    assertEquals("HS256", parsed.getHeader().getAlgorithm());
+    assertEquals(Optional.of("user123"), service.verify(service.issue("user123")));
+  }
+
+  @Test
   void tokenExpiresSevenDaysAfterIssue() {
     Claims claims = parse(tokens.issue("user123")).getPayload();
 

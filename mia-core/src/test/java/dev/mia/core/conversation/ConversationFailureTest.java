@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mia.core.model.ModelFailure;
-import dev.mia.core.model.OpenAiChatModel;
+import dev.mia.core.model.openai.OpenAiChatModel;
 import dev.mia.core.testing.Await;
 import dev.mia.core.testing.FakeOpenAi;
 import dev.mia.core.testing.RecordingListener;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mia.core.profile.Mode;
 import dev.mia.core.safety.SafetyTier;
 import dev.mia.core.testing.Await;
+import dev.mia.core.testing.ModelRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

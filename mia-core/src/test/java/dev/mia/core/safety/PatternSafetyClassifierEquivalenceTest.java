@@ -141,7 +141,7 @@ class PatternSafetyClassifierEquivalenceTest {
     // If the generated corpus stopped reaching these, the checks above would prove less.
     List<Pattern> leadGuards =
         rules.guards().stream()
-            .filter(g -> SafetyRules.Requirement.leadingWords(g.pattern()) != null)
+            .filter(g -> RegexRequirements.leadingWords(g.pattern()) != null)
             .collect(Collectors.toList());
     long critical = messages.stream().filter(m -> referenceAssess(m).tier().level() == 3).count();
     long normal = messages.stream().filter(m -> referenceAssess(m).tier().level() == 1).count();

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * delivery thread, in the order the stream's methods were called, never after a terminal call or
  * after the stream was cancelled. {@link #close()} it after the test.
  */
-public final class ScriptedChatModel implements ChatModel, AutoCloseable {
+public final class ScriptedChatModel implements ChatModel {
 
   /** What the model does with each new stream; called on the engine's thread, must not block. */
   @FunctionalInterface

@@ -1,12 +1,12 @@
 package dev.mia.server.model;
 
-import dev.mia.core.model.ChatCompletionEvents;
-import dev.mia.core.model.ChatCompletionRequests;
 import dev.mia.core.model.ChatModel;
 import dev.mia.core.model.ModelFailure;
 import dev.mia.core.model.ModelListener;
 import dev.mia.core.model.ModelRequest;
 import dev.mia.core.model.ReplyStream;
+import dev.mia.core.model.openai.ChatCompletionEvents;
+import dev.mia.core.model.openai.ChatCompletionRequests;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
