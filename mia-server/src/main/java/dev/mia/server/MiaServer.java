@@ -124,12 +124,10 @@ public final class MiaServer implements AutoCloseable {
   }
 
   private void closeModel() {
-    if (model instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        log.warn("closing the model failed: {}", e.getClass().getName());
-      }
+    try {
+      model.close();
+    } catch (RuntimeException e) {
+      log.warn("closing the model failed: {}", e.getClass().getName());
     }
   }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mia.core.model.ModelFailure;
 import dev.mia.core.model.openai.OpenAiChatModel;
 import dev.mia.core.testing.Await;
+import dev.mia.core.testing.CapturedLog;
 import dev.mia.core.testing.FakeOpenAi;
 import dev.mia.core.testing.RecordingListener;
 import dev.mia.core.testing.ScriptedChatModel;
@@ -265,11 +266,17 @@ class ConversationFailureTest {
                 .build()) {
       String id = newSession(engine, ALICE).sessionId();
 
-      RecordingListener failed = exchange(engine, ALICE, id, "Hello");
+      RecordingListener failed;
+      String log;
+      try (CapturedLog captured = CapturedLog.start()) {
+        failed = exchange(engine, ALICE, id, "Hello");
+        log = captured.text();
+      }
       RecordingListener answered = exchange(engine, ALICE, id, "Hello again");
 
       assertEquals(ErrorCode.INTERNAL_ERROR, failed.error().orElseThrow().code());
       assertEquals("Fine.", answered.completion().orElseThrow());
+      assertTrue(log.contains("ERROR") && log.contains(id), log);
     }
   }
 

@@ -16,6 +16,7 @@ import dev.mia.core.safety.SafetyTier;
 import dev.mia.core.session.ChatMessage;
 import dev.mia.core.session.Role;
 import dev.mia.core.session.Session;
+import dev.mia.core.testing.CapturedLog;
 import dev.mia.core.testing.Conversations;
 import dev.mia.core.testing.MutableClock;
 import dev.mia.core.testing.RecordingListener;
@@ -367,10 +368,16 @@ class ConversationFlowTest {
             .build()) {
       String id = newSession(custom, ALICE).sessionId();
 
-      RecordingListener reply = exchange(custom, ALICE, id, "Hello");
+      RecordingListener reply;
+      String log;
+      try (CapturedLog captured = CapturedLog.start()) {
+        reply = exchange(custom, ALICE, id, "Hello");
+        log = captured.text();
+      }
 
       assertEquals("alert:3", reply.events().get(0));
       assertEquals("I'm here for you.", reply.completion().orElseThrow());
+      assertTrue(log.contains("ERROR") && log.contains("safety classifier failed"), log);
     }
   }
 

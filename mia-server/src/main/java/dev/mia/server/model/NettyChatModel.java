@@ -63,7 +63,7 @@ import javax.net.ssl.SSLException;
  * history, new message). A request that fails before its first piece (connection error, HTTP 408,
  * 409, 429, 5xx) is retried with back-off. Thread-safe; close it at shutdown.
  */
-public final class NettyChatModel implements ChatModel, AutoCloseable {
+public final class NettyChatModel implements ChatModel {
   private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("mia.exchange");
 
   private final EventLoopGroup group;
