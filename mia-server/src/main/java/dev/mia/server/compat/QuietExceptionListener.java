@@ -8,22 +8,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * netty-socketio's exception listener without the payloads and without the disconnects. The
- * library's default logs the arguments of a failed event (message text) and closes the connection
- * of a client that sent a packet it cannot decode; this one logs only the exception's class and
- * keeps the connection, as for any other bad input.
+ * netty-socketio's exception listener without the payloads. The library's default logs the
+ * exception's message at ERROR, and Jackson's messages about a packet it cannot read quote the
+ * payload (message text); this one logs only the exception's class at ERROR, and the exception
+ * itself (message, stack) at DEBUG, which is off in production. A client that sent an unreadable
+ * packet keeps its connection, as for any other bad input.
  */
 public final class QuietExceptionListener extends ExceptionListenerAdapter {
   private static final Logger log = LoggerFactory.getLogger(QuietExceptionListener.class);
 
   @Override
   public void onEventException(Exception e, List<Object> args, SocketIOClient client) {
-    log.error("event handler failed: {}", e.getClass().getName(), e);
+    log.error("event handler failed: {}", e.getClass().getName());
+    log.debug("event handler failure", e);
   }
 
   @Override
   public void onAuthException(Throwable e, SocketIOClient client) {
-    log.error("auth listener failed: {}", e.getClass().getName(), e);
+    log.error("auth listener failed: {}", e.getClass().getName());
+    log.debug("auth listener failure", e);
   }
 
   @Override

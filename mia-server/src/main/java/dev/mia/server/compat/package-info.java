@@ -44,9 +44,9 @@
  *   </tr>
  *   <tr>
  *     <td>{@link dev.mia.server.compat.QuietExceptionListener}</td>
- *     <td>the default exception listener logs event arguments and disconnects on an unreadable
- *         packet</td>
- *     <td>message text in the logs; a WebSocket client cut off for one bad packet</td>
+ *     <td>the default exception listener logs exception messages at ERROR, and Jackson's quote
+ *         the unreadable payload</td>
+ *     <td>message text in the logs</td>
  *   </tr>
  *   <tr>
  *     <td>{@link dev.mia.server.compat.DroppedDefaultPipeline}</td>

@@ -66,6 +66,18 @@ class QuietExceptionListenerTest {
   }
 
   @Test
+  void aFailedEventsExceptionMessageStaysOutOfTheLog() {
+    String logged =
+        stderrOf(
+            () ->
+                listener.onEventException(
+                    new IllegalStateException("could not handle " + TEXT), List.of(), null));
+
+    assertTrue(logged.contains("event handler failed: java.lang.IllegalStateException"), logged);
+    assertFalse(logged.contains(TEXT), logged);
+  }
+
+  @Test
   void aFailedAuthListenerIsLoggedByItsExceptionsClass() {
     String logged =
         stderrOf(() -> listener.onAuthException(new IllegalArgumentException("bad token"), null));
