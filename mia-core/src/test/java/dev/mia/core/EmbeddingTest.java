@@ -7,6 +7,7 @@ import dev.mia.core.conversation.ConversationEngine;
 import dev.mia.core.conversation.JoinResult;
 import dev.mia.core.conversation.SubmitResult;
 import dev.mia.core.model.ChatModel;
+import dev.mia.core.profile.Mode;
 import dev.mia.core.safety.SafetyAssessment;
 import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyTier;
@@ -18,6 +19,9 @@ import dev.mia.core.testing.RecordingListener;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -31,25 +35,50 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class EmbeddingTest {
 
-  /** The application's own store: a map. */
+  /** The application's own store: a map, built on the session's own pure changes. */
   static final class MapSessionStore implements SessionStore {
     final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     @Override
-    public Optional<Session> find(String sessionId) {
-      return Optional.ofNullable(sessions.get(sessionId));
+    public CompletionStage<Optional<Session>> find(String sessionId) {
+      return CompletableFuture.completedFuture(Optional.ofNullable(sessions.get(sessionId)));
     }
 
     @Override
-    public void create(Session session) {
+    public CompletionStage<Void> create(Session session) {
       if (sessions.putIfAbsent(session.sessionId(), session) != null) {
-        throw new IllegalStateException("exists: " + session.sessionId());
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("exists: " + session.sessionId()));
       }
+      return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public Optional<Session> update(String sessionId, UnaryOperator<Session> change) {
-      return Optional.ofNullable(sessions.computeIfPresent(sessionId, (id, s) -> change.apply(s)));
+    public CompletionStage<Boolean> accept(String sessionId, ChatMessage message) {
+      return change(sessionId, s -> s.withAccepted(message));
+    }
+
+    @Override
+    public CompletionStage<Boolean> recordProfile(
+        String sessionId, OptionalInt age, Mode mode, SafetyTier tier, long now) {
+      return change(
+          sessionId,
+          s ->
+              s.withProfile(
+                  age.isPresent() ? age : s.age(),
+                  mode,
+                  tier.raisesAlert() ? tier : s.safetyTier(),
+                  now));
+    }
+
+    @Override
+    public CompletionStage<Boolean> settle(String sessionId, Optional<ChatMessage> reply) {
+      return change(sessionId, s -> s.withSettled(reply));
+    }
+
+    private CompletionStage<Boolean> change(String sessionId, UnaryOperator<Session> change) {
+      return CompletableFuture.completedFuture(
+          sessions.computeIfPresent(sessionId, (id, s) -> change.apply(s)) != null);
     }
   }
 

@@ -18,16 +18,22 @@ import dev.mia.core.safety.SafetyTier;
 import dev.mia.core.session.ChatMessage;
 import dev.mia.core.session.Identifiers;
 import dev.mia.core.session.InMemorySessionStore;
+import dev.mia.core.session.MessageStatus;
 import dev.mia.core.session.Session;
 import dev.mia.core.session.SessionStore;
 import dev.mia.core.session.SessionStoreFullException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +50,20 @@ import org.slf4j.LoggerFactory;
  * message flow (store it, assess safety, detect age, choose the mode, stream the model's reply,
  * store the reply), reporting to a {@link ReplyListener}.
  *
- * <p>Thread-safe; every method returns without waiting for the model. Messages of one session are
- * processed one after another in the order {@link #submit} accepted them, never interleaved;
- * different sessions run in parallel. A reply keeps streaming and is stored even if nobody listens
- * any more, so a client that reconnects finds it in the history. Build one with {@link #builder()}
- * and {@link #close()} it at shutdown.
+ * <p>Thread-safe; no method waits for the model, and the {@code …Async} methods wait for nothing:
+ * they return stages that complete when the session store has done its part (at once with the
+ * in-memory store). A message is stored before {@link #submitAsync} reports it accepted, and its
+ * reply before {@link ReplyListener#onComplete}. Messages of one session are processed one after
+ * another in the order they were accepted, never interleaved, across every process sharing the
+ * store (see {@link SessionLocks}); different sessions run in parallel. A reply keeps streaming and
+ * is stored even if nobody listens any more, so a client that reconnects finds it in the history.
+ * Build one with {@link #builder()} and {@link #close()} it at shutdown.
  */
 public final class ConversationEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConversationEngine.class);
 
   private final SessionStore store;
+  private final SessionLocks locks;
   private final SafetyClassifier classifier;
   private final AgeDetector ageDetector;
   private final ModeSelector modeSelector;
@@ -75,6 +86,7 @@ public final class ConversationEngine implements AutoCloseable {
 
   private ConversationEngine(Builder b) {
     this.store = b.store;
+    this.locks = b.locks;
     this.classifier = b.classifier;
     this.ageDetector = b.ageDetector;
     this.modeSelector = b.modeSelector;
@@ -115,101 +127,166 @@ public final class ConversationEngine implements AutoCloseable {
    * Puts {@code userId} into a session. With no id, or with an id that is unknown or belongs to
    * someone else, a new session is made under a new server-chosen id, so another user's session is
    * indistinguishable from one that does not exist. With the id of one of the user's own sessions,
-   * that session is returned with its full history.
+   * that session is returned with its full history. The stage never fails: a store failure is a
+   * {@link JoinResult.Refused} with {@link ErrorCode#STORE_UNAVAILABLE}.
    *
    * @param requestedSessionId the id the client asked for, if any
    */
-  public JoinResult join(String userId, Optional<String> requestedSessionId) {
+  public CompletionStage<JoinResult> joinAsync(String userId, Optional<String> requestedSessionId) {
     Objects.requireNonNull(userId, "userId == null");
     Objects.requireNonNull(requestedSessionId, "requestedSessionId == null");
-    if (requestedSessionId.isPresent()) {
-      String id = requestedSessionId.get();
-      if (!Identifiers.isWellFormed(id)) {
-        return new JoinResult.Refused(malformedSessionId());
-      }
-      Optional<Session> existing = store.find(id).filter(s -> s.isOwnedBy(userId));
-      if (existing.isPresent()) {
-        return new JoinResult.Joined(existing.get(), false);
-      }
+    if (requestedSessionId.isEmpty()) {
+      return startSession(userId);
     }
-    Session fresh = Session.start(ids.newSessionId(), userId, clock.millis());
-    try {
-      store.create(fresh);
-    } catch (SessionStoreFullException e) {
-      log.warn("session store full, refusing a new session");
-      return new JoinResult.Refused(
-          ConversationError.of(
-              ErrorCode.CAPACITY_EXCEEDED,
-              "The server cannot start a new conversation right now. Please try again later.",
-              e.getMessage()));
+    String id = requestedSessionId.get();
+    if (!Identifiers.isWellFormed(id)) {
+      return CompletableFuture.completedFuture(new JoinResult.Refused(malformedSessionId()));
     }
-    log.debug("session {} created for {}", fresh.sessionId(), userId);
-    return new JoinResult.Joined(fresh, true);
+    return store
+        .find(id)
+        .thenCompose(
+            found -> {
+              Optional<Session> own = found.filter(s -> s.isOwnedBy(userId));
+              return own.isPresent()
+                  ? CompletableFuture.completedFuture(
+                      (JoinResult) new JoinResult.Joined(own.get(), false))
+                  : startSession(userId);
+            })
+        .exceptionally(e -> new JoinResult.Refused(storeUnavailable(e)));
   }
 
-  /** {@return the session {@code sessionId} if it belongs to {@code userId}} */
-  public Optional<Session> session(String userId, String sessionId) {
+  /** As {@link #joinAsync}, waiting for the store. */
+  public JoinResult join(String userId, Optional<String> requestedSessionId) {
+    return joinAsync(userId, requestedSessionId).toCompletableFuture().join();
+  }
+
+  private CompletionStage<JoinResult> startSession(String userId) {
+    Session fresh = Session.start(ids.newSessionId(), userId, clock.millis());
+    return store
+        .create(fresh)
+        .handle(
+            (done, failure) -> {
+              if (failure == null) {
+                log.debug("session {} created for {}", fresh.sessionId(), userId);
+                return new JoinResult.Joined(fresh, true);
+              }
+              if (unwrap(failure) instanceof SessionStoreFullException full) {
+                log.warn("session store full, refusing a new session");
+                return new JoinResult.Refused(
+                    ConversationError.of(
+                        ErrorCode.CAPACITY_EXCEEDED,
+                        "The server cannot start a new conversation right now. Please try again"
+                            + " later.",
+                        full.getMessage()));
+              }
+              return new JoinResult.Refused(storeUnavailable(failure));
+            });
+  }
+
+  /** {@return a stage with the session {@code sessionId} if it belongs to {@code userId}} */
+  public CompletionStage<Optional<Session>> sessionAsync(String userId, String sessionId) {
     Objects.requireNonNull(userId, "userId == null");
     if (!Identifiers.isWellFormed(sessionId)) {
-      return Optional.empty();
+      return CompletableFuture.completedFuture(Optional.empty());
     }
-    return store.find(sessionId).filter(s -> s.isOwnedBy(userId));
+    return store.find(sessionId).thenApply(found -> found.filter(s -> s.isOwnedBy(userId)));
+  }
+
+  /** As {@link #sessionAsync}, waiting for the store. */
+  public Optional<Session> session(String userId, String sessionId) {
+    return sessionAsync(userId, sessionId).toCompletableFuture().join();
   }
 
   /**
-   * Accepts one user message for processing, or refuses it with nothing stored. An accepted message
-   * waits while earlier messages of the session are answered; its outcome goes to {@code listener}
-   * (see {@link ReplyListener}).
+   * Accepts one user message for processing, or refuses it with nothing stored. The stage completes
+   * once the message is stored (accepted) or refused; it never fails. An accepted message waits
+   * while earlier messages of the session are answered; its outcome goes to {@code listener} (see
+   * {@link ReplyListener}).
    */
-  public SubmitResult submit(
+  public CompletionStage<SubmitResult> submitAsync(
       String userId, String sessionId, String message, ReplyListener listener) {
     Objects.requireNonNull(userId, "userId == null");
     Objects.requireNonNull(listener, "listener == null");
     if (closed) {
-      return refuse(
+      return refused(
           ErrorCode.SHUTTING_DOWN,
           "The server is restarting. Please send your message again in a moment.",
           "engine closed");
     }
     if (!Identifiers.isWellFormed(sessionId)) {
-      return new SubmitResult.Refused(malformedSessionId());
+      return CompletableFuture.completedFuture(new SubmitResult.Refused(malformedSessionId()));
     }
     Optional<ConversationError> invalid = MessageRules.check(message, maxMessageChars);
     if (invalid.isPresent()) {
-      return new SubmitResult.Refused(invalid.get());
+      return CompletableFuture.completedFuture(new SubmitResult.Refused(invalid.get()));
     }
-    if (store.find(sessionId).filter(s -> s.isOwnedBy(userId)).isEmpty()) {
-      return refuse(
-          ErrorCode.SESSION_NOT_FOUND,
-          "Session not found",
-          "no session " + sessionId + " for this user; join_session first");
-    }
+    return store
+        .find(sessionId)
+        .thenCompose(
+            found ->
+                found.filter(s -> s.isOwnedBy(userId)).isPresent()
+                    ? admit(userId, sessionId, message, listener)
+                    : refused(
+                        ErrorCode.SESSION_NOT_FOUND,
+                        "Session not found",
+                        "no session " + sessionId + " for this user; join_session first"))
+        .exceptionally(e -> new SubmitResult.Refused(storeUnavailable(e)));
+  }
+
+  /** As {@link #submitAsync}, waiting for the store. */
+  public SubmitResult submit(
+      String userId, String sessionId, String message, ReplyListener listener) {
+    return submitAsync(userId, sessionId, message, listener).toCompletableFuture().join();
+  }
+
+  /** Rate limit, a place in the session's lane, then the message stored. */
+  private CompletionStage<SubmitResult> admit(
+      String userId, String sessionId, String message, ReplyListener listener) {
     OptionalLong retryAfter = rateLimiter.tryAcquire(userId);
     if (retryAfter.isPresent()) {
       long millis = retryAfter.getAsLong();
-      return new SubmitResult.Refused(
-          new ConversationError(
-              ErrorCode.RATE_LIMITED,
-              "You are sending messages too quickly. Please wait a moment and try again.",
-              "retry after " + millis + " ms",
-              retryAfter));
+      return CompletableFuture.completedFuture(
+          new SubmitResult.Refused(
+              new ConversationError(
+                  ErrorCode.RATE_LIMITED,
+                  "You are sending messages too quickly. Please wait a moment and try again.",
+                  "retry after " + millis + " ms",
+                  retryAfter)));
     }
-    Turn turn = new Turn(userId, sessionId, message, listener);
+    Turn turn = new Turn(userId, sessionId, listener);
     // Counted before it enters the lane: a queued turn may start, and end, as soon as it is in.
     activeTurns.incrementAndGet();
-    int ahead = lanes.enter(sessionId, () -> turns.execute(turn::start));
+    int ahead = lanes.enter(sessionId, turn::itsTurn);
     if (ahead == SessionLanes.FULL) {
       turnUncounted();
       rateLimiter.refund(userId);
-      return refuse(
+      return refused(
           ErrorCode.BUSY,
           "Mia is still answering your earlier messages. Please wait for the reply.",
           "too many messages waiting in this session");
     }
-    if (ahead == 0) {
-      turns.execute(turn::start);
-    }
-    return new SubmitResult.Accepted(ahead);
+    return store
+        .accept(sessionId, ChatMessage.pending(message, clock.millis()))
+        .handle(
+            (found, failure) -> {
+              if (failure != null || !found) {
+                turn.notAccepted();
+                if (ahead == 0) {
+                  turn.itsTurn();
+                }
+                rateLimiter.refund(userId);
+                return failure != null
+                    ? new SubmitResult.Refused(storeUnavailable(failure))
+                    : new SubmitResult.Refused(
+                        ConversationError.of(
+                            ErrorCode.SESSION_NOT_FOUND, "Session not found", "session expired"));
+              }
+              turn.accepted();
+              if (ahead == 0) {
+                turn.itsTurn();
+              }
+              return new SubmitResult.Accepted(ahead);
+            });
   }
 
   /**
@@ -234,7 +311,10 @@ public final class ConversationEngine implements AutoCloseable {
     closed = true;
   }
 
-  /** Refuses new messages and stops the engine's threads; streams still running are abandoned. */
+  /**
+   * Refuses new messages and stops the engine's threads; streams still running are abandoned. The
+   * store, the model and the locks are the caller's to close.
+   */
   @Override
   public void close() {
     closed = true;
@@ -242,8 +322,10 @@ public final class ConversationEngine implements AutoCloseable {
     watchdog.shutdownNow();
   }
 
-  private static SubmitResult refuse(ErrorCode code, String message, String detail) {
-    return new SubmitResult.Refused(ConversationError.of(code, message, detail));
+  private static CompletionStage<SubmitResult> refused(
+      ErrorCode code, String message, String detail) {
+    return CompletableFuture.completedFuture(
+        new SubmitResult.Refused(ConversationError.of(code, message, detail)));
   }
 
   private static ConversationError malformedSessionId() {
@@ -253,11 +335,39 @@ public final class ConversationEngine implements AutoCloseable {
         "sessionId must be 1 to 128 characters of A-Z a-z 0-9 _ -");
   }
 
+  private static ConversationError storeUnavailable(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    log.warn("session store failed: {}", cause.toString());
+    return ConversationError.of(
+        ErrorCode.STORE_UNAVAILABLE,
+        "Mia cannot save conversations right now. Please try again in a moment.",
+        cause.getClass().getSimpleName());
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Runs {@code action} at once if {@code stage} is complete, else on the turn executor then. */
+  private <T> void then(CompletionStage<T> stage, BiConsumer<T, Throwable> action) {
+    CompletableFuture<T> future = stage.toCompletableFuture();
+    if (future.isDone()) {
+      future.whenComplete(action);
+    } else {
+      future.whenCompleteAsync(action, turns);
+    }
+  }
+
   private void turnEnded(String sessionId) {
     try {
       lanes.leave(sessionId).ifPresent(Runnable::run);
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      // The engine was closed past its grace time: messages still waiting are dropped unstored.
+      // The engine was closed past its grace time: messages still waiting stay stored, unanswered.
       log.warn("session {}: engine closed with messages waiting", sessionId);
     }
     turnUncounted();
@@ -271,33 +381,117 @@ public final class ConversationEngine implements AutoCloseable {
     }
   }
 
-  /** One user message on its way through the flow. */
+  /** {@return the index of the session's oldest owed message, or -1 if none is owed} */
+  private static int oldestOwed(List<ChatMessage> history) {
+    for (int i = 0; i < history.size(); i++) {
+      if (history.get(i).status() == MessageStatus.PENDING) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The model's view of what came before a message: what was said and answered, never an owed or
+   * interrupted message, at most the last {@code historyLimit}.
+   */
+  private List<ChatMessage> answered(List<ChatMessage> before) {
+    List<ChatMessage> kept = new ArrayList<>(Math.min(before.size(), historyLimit));
+    for (ChatMessage m : before) {
+      if (m.status() == MessageStatus.COMPLETE) {
+        kept.add(m);
+      }
+    }
+    int size = kept.size();
+    return size <= historyLimit ? kept : kept.subList(size - historyLimit, size);
+  }
+
+  /**
+   * One turn of a session: it answers the session's oldest owed message, which is the message it
+   * was made for unless another process sharing the store answered that one first.
+   */
   private final class Turn implements ModelListener {
     private final String userId;
     private final String sessionId;
-    private final String message;
     private final ReplyListener listener;
+    // Whether the message it was made for was stored.
+    private final CompletableFuture<Boolean> stored = new CompletableFuture<>();
+    private String message;
     // Written by the model's callbacks, which the ModelListener contract serializes.
     private final StringBuilder reply = new StringBuilder();
     private volatile long lastActivityNanos;
     private volatile ReplyStream stream;
     private volatile ScheduledFuture<?> idleCheck;
+    private volatile SessionLocks.Lock lock;
     private volatile boolean ended;
     private long startedNanos;
 
-    Turn(String userId, String sessionId, String message, ReplyListener listener) {
+    Turn(String userId, String sessionId, ReplyListener listener) {
       this.userId = userId;
       this.sessionId = sessionId;
-      this.message = message;
       this.listener = listener;
     }
 
-    void start() {
+    void accepted() {
+      stored.complete(true);
+    }
+
+    void notAccepted() {
+      stored.complete(false);
+    }
+
+    /** The session's lane has come to this turn: once stored, and locked, it runs. */
+    void itsTurn() {
+      stored.thenAccept(
+          wasStored -> {
+            if (!wasStored) {
+              turnEnded(sessionId); // refused after all: nothing to answer
+              return;
+            }
+            turns.execute(() -> then(locks.lock(sessionId), this::locked));
+          });
+    }
+
+    private void locked(SessionLocks.Lock held, Throwable failure) {
+      if (failure != null) {
+        lock = null;
+        finish(
+            ConversationError.of(
+                ErrorCode.INTERNAL_ERROR,
+                "Something went wrong while processing your message.",
+                "session lock: " + unwrap(failure).getClass().getSimpleName()));
+        return;
+      }
+      lock = held;
+      then(store.find(sessionId), this::loaded);
+    }
+
+    private void loaded(Optional<Session> found, Throwable failure) {
       try {
-        run();
+        if (failure != null) {
+          finish(storeUnavailable(failure));
+          return;
+        }
+        Optional<Session> before = found.filter(s -> s.isOwnedBy(userId));
+        if (before.isEmpty()) {
+          finish(
+              ConversationError.of(
+                  ErrorCode.SESSION_NOT_FOUND, "Session not found", "session expired"));
+          return;
+        }
+        List<ChatMessage> history = before.get().conversationHistory();
+        int owed = oldestOwed(history);
+        if (owed < 0) {
+          // Answered by another process sharing the store; its reply reached the room from there.
+          log.debug("session {}: nothing owed any more", sessionId);
+          release();
+          return;
+        }
+        message = history.get(owed).content();
+        run(before.get(), history.subList(0, owed));
       } catch (RuntimeException e) {
         log.error("session {}: message processing failed", sessionId, e);
-        fail(
+        finish(
             ConversationError.of(
                 ErrorCode.INTERNAL_ERROR,
                 "Something went wrong while processing your message.",
@@ -305,38 +499,16 @@ public final class ConversationEngine implements AutoCloseable {
       }
     }
 
-    private void run() {
+    private void run(Session before, List<ChatMessage> earlier) {
       startedNanos = System.nanoTime();
-      Optional<Session> before = store.find(sessionId).filter(s -> s.isOwnedBy(userId));
-      if (before.isEmpty()) {
-        fail(
-            ConversationError.of(
-                ErrorCode.SESSION_NOT_FOUND, "Session not found", "session expired"));
-        return;
-      }
-      List<ChatMessage> history = before.get().conversationHistory();
       long now = clock.millis();
       SafetyAssessment assessment = assess();
       OptionalInt statedAge = ageDetector.detect(message);
-      OptionalInt age = statedAge.isPresent() ? statedAge : before.get().age();
+      OptionalInt age = statedAge.isPresent() ? statedAge : before.age();
       Mode mode = modeSelector.select(message, age);
       SafetyTier tier = assessment.tier();
-      Optional<Session> stored =
-          store.update(
-              sessionId,
-              s ->
-                  s.withMessage(ChatMessage.user(message, now))
-                      .withProfile(
-                          statedAge.isPresent() ? statedAge : s.age(),
-                          mode,
-                          tier.raisesAlert() ? tier : s.safetyTier(),
-                          now));
-      if (stored.isEmpty()) {
-        fail(
-            ConversationError.of(
-                ErrorCode.SESSION_NOT_FOUND, "Session not found", "session expired"));
-        return;
-      }
+      // Not awaited: the store applies a session's writes in order, before this turn's settle.
+      store.recordProfile(sessionId, statedAge, mode, tier, now);
       if (log.isDebugEnabled()) {
         log.debug(
             "session {}: message of {} chars, tier {} ({}), mode {}, age {}",
@@ -353,7 +525,7 @@ public final class ConversationEngine implements AutoCloseable {
       }
       ModelRequest request =
           new ModelRequest(
-              prompts.build(mode, age, tier, resources), window(history), message, mode, tier);
+              prompts.build(mode, age, tier, resources), answered(earlier), message, mode, tier);
       lastActivityNanos = System.nanoTime();
       scheduleIdleCheck(idleTimeout.toNanos());
       stream = model.stream(request, this);
@@ -370,11 +542,6 @@ public final class ConversationEngine implements AutoCloseable {
         log.error("session {}: safety classifier failed; treating as tier 3", sessionId, e);
         return new SafetyAssessment(SafetyTier.CRITICAL, "classifier-failure");
       }
-    }
-
-    private List<ChatMessage> window(List<ChatMessage> history) {
-      int size = history.size();
-      return size <= historyLimit ? history : history.subList(size - historyLimit, size);
     }
 
     private void scheduleIdleCheck(long delayNanos) {
@@ -420,16 +587,26 @@ public final class ConversationEngine implements AutoCloseable {
         return;
       }
       String full = reply.toString();
-      store.append(sessionId, ChatMessage.assistant(full, clock.millis()));
-      if (log.isDebugEnabled()) {
-        log.debug(
-            "session {}: reply of {} chars in {} ms",
-            sessionId,
-            full.length(),
-            (System.nanoTime() - startedNanos) / 1_000_000);
-      }
-      safely(() -> listener.onComplete(full));
-      turnEnded(sessionId);
+      store
+          .settle(sessionId, Optional.of(ChatMessage.assistant(full, clock.millis())))
+          .whenComplete(
+              (found, failure) -> {
+                if (failure != null) {
+                  log.error(
+                      "session {}: the reply could not be stored: {}",
+                      sessionId,
+                      unwrap(failure).toString());
+                } else if (log.isDebugEnabled()) {
+                  log.debug(
+                      "session {}: reply of {} chars in {} ms",
+                      sessionId,
+                      full.length(),
+                      (System.nanoTime() - startedNanos) / 1_000_000);
+                }
+                // Sent even when storing failed: the client has every chunk already.
+                safely(() -> listener.onComplete(full));
+                release();
+              });
     }
 
     @Override
@@ -458,7 +635,26 @@ public final class ConversationEngine implements AutoCloseable {
       if (!end()) {
         return;
       }
+      store.settle(sessionId, Optional.empty());
       safely(() -> listener.onError(error));
+      release();
+    }
+
+    /** Ends a turn that never reached the model. */
+    private void finish(ConversationError error) {
+      end();
+      if (message != null) {
+        store.settle(sessionId, Optional.empty());
+      }
+      safely(() -> listener.onError(error));
+      release();
+    }
+
+    private void release() {
+      SessionLocks.Lock held = lock;
+      if (held != null) {
+        held.unlock();
+      }
       turnEnded(sessionId);
     }
 
@@ -483,6 +679,7 @@ public final class ConversationEngine implements AutoCloseable {
   /** Assembles a {@link ConversationEngine}; every part has a working default. */
   public static final class Builder {
     private SessionStore store;
+    private SessionLocks locks = SessionLocks.processLocal();
     private SafetyClassifier classifier = SafetyClassifiers.standard();
     private AgeDetector ageDetector = Profiles.standardAgeDetector();
     private ModeSelector modeSelector = Profiles.standardModeSelector();
@@ -503,6 +700,15 @@ public final class ConversationEngine implements AutoCloseable {
     /** Where sessions live; default an {@link InMemorySessionStore}. */
     public Builder sessionStore(SessionStore store) {
       this.store = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /**
+     * How the turns of a session are kept one at a time across processes that share the store;
+     * default {@link SessionLocks#processLocal()}, for a store no other process uses.
+     */
+    public Builder sessionLocks(SessionLocks locks) {
+      this.locks = Objects.requireNonNull(locks, "locks == null");
       return this;
     }
 

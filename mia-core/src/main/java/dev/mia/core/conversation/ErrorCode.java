@@ -28,5 +28,7 @@ public enum ErrorCode {
   /** The user has as many open connections as allowed. */
   TOO_MANY_CONNECTIONS,
   /** Something failed inside the server; the user's message may have been stored. */
-  INTERNAL_ERROR
+  INTERNAL_ERROR,
+  /** The session store cannot be reached; nothing was stored, the request may be sent again. */
+  STORE_UNAVAILABLE
 }

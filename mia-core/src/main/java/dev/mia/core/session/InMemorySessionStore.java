@@ -4,16 +4,22 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.mia.core.profile.Mode;
+import dev.mia.core.safety.SafetyTier;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
- * The default {@link SessionStore}: sessions in memory, forgotten after an idle time, at most a
- * fixed number at once. A full store refuses new sessions rather than evicting live ones, since an
- * evicted conversation would be lost without notice.
+ * The {@link SessionStore} for tests and embedding: sessions in memory, forgotten after an idle
+ * time or when the process ends, at most a fixed number at once. A full store refuses new sessions
+ * rather than evicting live ones, since an evicted conversation would be lost without notice. Every
+ * stage it returns is already complete: its callers never change threads.
  */
 public final class InMemorySessionStore implements SessionStore {
   /** Idle time after which a session is forgotten, unless configured: 24 hours. */
@@ -56,39 +62,71 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Optional<Session> find(String sessionId) {
+  public CompletionStage<Optional<Session>> find(String sessionId) {
     Objects.requireNonNull(sessionId, "sessionId == null");
-    return Optional.ofNullable(sessions.getIfPresent(sessionId));
+    return CompletableFuture.completedFuture(Optional.ofNullable(sessions.getIfPresent(sessionId)));
   }
 
   @Override
-  public void create(Session session) {
+  public CompletionStage<Void> create(Session session) {
     Objects.requireNonNull(session, "session == null");
     if (held.incrementAndGet() > capacity) {
       sessions.cleanUp();
       if (held.get() > capacity) {
         held.decrementAndGet();
-        throw new SessionStoreFullException(capacity);
+        return CompletableFuture.failedFuture(new SessionStoreFullException(capacity));
       }
     }
     Session previous = sessions.asMap().putIfAbsent(session.sessionId(), session);
     if (previous != null) {
       held.decrementAndGet();
-      throw new IllegalStateException("a session with this id exists: " + session.sessionId());
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("a session with this id exists: " + session.sessionId()));
     }
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public Optional<Session> update(String sessionId, UnaryOperator<Session> change) {
-    Objects.requireNonNull(sessionId, "sessionId == null");
-    Objects.requireNonNull(change, "change == null");
-    return Optional.ofNullable(
-        sessions.asMap().computeIfPresent(sessionId, (id, session) -> change.apply(session)));
+  public CompletionStage<Boolean> accept(String sessionId, ChatMessage message) {
+    Objects.requireNonNull(message, "message == null");
+    return CompletableFuture.completedFuture(
+        update(sessionId, s -> s.withAccepted(message)).isPresent());
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordProfile(
+      String sessionId, OptionalInt age, Mode mode, SafetyTier tier, long now) {
+    Objects.requireNonNull(age, "age == null");
+    Objects.requireNonNull(mode, "mode == null");
+    Objects.requireNonNull(tier, "tier == null");
+    return CompletableFuture.completedFuture(
+        update(
+                sessionId,
+                s ->
+                    s.withProfile(
+                        age.isPresent() ? age : s.age(),
+                        mode,
+                        tier.raisesAlert() ? tier : s.safetyTier(),
+                        now))
+            .isPresent());
+  }
+
+  @Override
+  public CompletionStage<Boolean> settle(String sessionId, Optional<ChatMessage> reply) {
+    Objects.requireNonNull(reply, "reply == null");
+    return CompletableFuture.completedFuture(
+        update(sessionId, s -> s.withSettled(reply)).isPresent());
   }
 
   /** {@return how many sessions the store holds now} */
   long size() {
     sessions.cleanUp();
     return held.get();
+  }
+
+  private Optional<Session> update(String sessionId, UnaryOperator<Session> change) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    return Optional.ofNullable(
+        sessions.asMap().computeIfPresent(sessionId, (id, session) -> change.apply(session)));
   }
 }

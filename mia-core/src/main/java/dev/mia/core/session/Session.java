@@ -5,6 +5,7 @@ import dev.mia.core.safety.SafetyTier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -69,6 +70,38 @@ public record Session(
     history.add(message);
     return new Session(
         sessionId, userId, history, age, mode, safetyTier, status, createdAt, message.timestamp());
+  }
+
+  /**
+   * {@return this session with {@code message} appended as owed ({@link MessageStatus#PENDING})}
+   */
+  public Session withAccepted(ChatMessage message) {
+    return withMessage(message.withStatus(MessageStatus.PENDING));
+  }
+
+  /**
+   * {@return this session with its oldest owed message settled: marked {@link
+   * MessageStatus#COMPLETE}, and {@code reply}, if any, right after it} With nothing owed, the
+   * reply (if any) goes at the end. What {@link SessionStore#settle} stores.
+   */
+  public Session withSettled(Optional<ChatMessage> reply) {
+    List<ChatMessage> history = new ArrayList<>(conversationHistory.size() + 1);
+    history.addAll(conversationHistory);
+    int owed = -1;
+    for (int i = 0; i < history.size() && owed < 0; i++) {
+      if (history.get(i).status() == MessageStatus.PENDING) {
+        owed = i;
+      }
+    }
+    if (owed >= 0) {
+      history.set(owed, history.get(owed).withStatus(MessageStatus.COMPLETE));
+    }
+    if (reply.isPresent()) {
+      history.add(owed >= 0 ? owed + 1 : history.size(), reply.get());
+    }
+    long updated = reply.map(ChatMessage::timestamp).orElse(updatedAt);
+    return new Session(
+        sessionId, userId, history, age, mode, safetyTier, status, createdAt, updated);
   }
 
   /** {@return this session with the detection results of one message applied} */

@@ -1,33 +1,56 @@
 package dev.mia.core.session;
 
+import dev.mia.core.profile.Mode;
+import dev.mia.core.safety.SafetyTier;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Where sessions live. Implementations are thread-safe: any thread may call any method at any time.
- * {@link #update} applies its change atomically with respect to other updates of the same session,
- * so two changes never lose one another; the change function must be pure and quick, as it may run
- * more than once or under a lock. Arguments are never null. A store may forget sessions (idle
- * expiry); a forgotten session is simply absent.
+ * Where sessions live. Every operation returns at once with a stage that completes when the
+ * operation has taken effect; for a durable store, once it is on disk. A store may complete stages
+ * on its own threads, so callers hand heavy work to their own executors. Writes to one session take
+ * effect in the order they were called; a stage never completes exceptionally for a session that is
+ * gone (the result says so) but may with {@link SessionStoreFullException}, or with the store's own
+ * failure (a lost database connection). Thread-safe; arguments are never null. A store may forget
+ * sessions (idle expiry); a forgotten session is simply absent. Close it at shutdown: a durable
+ * store finishes the writes it has accepted first.
  */
-public interface SessionStore {
+public interface SessionStore extends AutoCloseable {
 
-  /** {@return the session with this id, if the store holds it} */
-  Optional<Session> find(String sessionId);
+  /** {@return the session with this id and its whole history, if the store holds it} */
+  CompletionStage<Optional<Session>> find(String sessionId);
 
   /**
    * Stores a new session.
    *
-   * @throws SessionStoreFullException if the store is at its capacity
-   * @throws IllegalStateException if a session with the same id exists
+   * @return a stage failing with {@link SessionStoreFullException} if the store is at its capacity
+   *     and with {@link IllegalStateException} if a session with the same id exists
    */
-  void create(Session session);
+  CompletionStage<Void> create(Session session);
 
-  /** {@return the session after {@code change}, or empty if the store does not hold it} */
-  Optional<Session> update(String sessionId, UnaryOperator<Session> change);
+  /**
+   * Appends a user message whose reply is owed ({@link MessageStatus#PENDING}) at the end of the
+   * session's history. {@return whether the session exists}
+   */
+  CompletionStage<Boolean> accept(String sessionId, ChatMessage message);
 
-  /** {@return the session with {@code message} appended, or empty if it is gone} */
-  default Optional<Session> append(String sessionId, ChatMessage message) {
-    return update(sessionId, session -> session.withMessage(message));
-  }
+  /**
+   * Records what one message taught about the session: the user's age (kept if empty), the mode,
+   * and the tier (a tier below an alert keeps the stored one). {@return whether the session exists}
+   */
+  CompletionStage<Boolean> recordProfile(
+      String sessionId, OptionalInt age, Mode mode, SafetyTier tier, long now);
+
+  /**
+   * Ends the turn of the session's oldest {@link MessageStatus#PENDING} message: marks it {@link
+   * MessageStatus#COMPLETE} and, if there is one, puts the reply right after it, both at once. A
+   * history therefore reads as the conversation went: each message followed by its reply, the
+   * messages still owed at the end. {@return whether the session exists}
+   */
+  CompletionStage<Boolean> settle(String sessionId, Optional<ChatMessage> reply);
+
+  /** Finishes what has been accepted and lets go of resources; by default there are none. */
+  @Override
+  default void close() {}
 }
