@@ -75,7 +75,7 @@ public final class ConversationEngine implements AutoCloseable {
   private final int maxMessageChars;
   private final int historyLimit;
   private final Duration idleTimeout;
-  private final MessageRateLimiter rateLimiter;
+  private final UserRateLimiter rateLimiter;
   private final SessionLanes lanes;
   private final Executor turns;
   // The default turn pool, owned and closed by the engine; empty when turns run elsewhere.
@@ -98,7 +98,7 @@ public final class ConversationEngine implements AutoCloseable {
     this.maxMessageChars = b.maxMessageChars;
     this.historyLimit = b.historyLimit;
     this.idleTimeout = b.idleTimeout;
-    this.rateLimiter = new MessageRateLimiter(b.rateLimit);
+    this.rateLimiter = b.rateLimiter != null ? b.rateLimiter : UserRateLimiter.local(b.rateLimit);
     this.lanes = new SessionLanes(b.maxQueuedPerSession);
     if (b.turnExecutor != null) {
       this.ownTurns = Optional.empty();
@@ -242,17 +242,26 @@ public final class ConversationEngine implements AutoCloseable {
   /** Rate limit, a place in the session's lane, then the message stored. */
   private CompletionStage<SubmitResult> admit(
       String userId, String sessionId, String message, ReplyListener listener) {
-    OptionalLong retryAfter = rateLimiter.tryAcquire(userId);
-    if (retryAfter.isPresent()) {
-      long millis = retryAfter.getAsLong();
-      return CompletableFuture.completedFuture(
-          new SubmitResult.Refused(
-              new ConversationError(
-                  ErrorCode.RATE_LIMITED,
-                  "You are sending messages too quickly. Please wait a moment and try again.",
-                  "retry after " + millis + " ms",
-                  retryAfter)));
-    }
+    return rateLimiter
+        .tryAcquire(userId)
+        .thenCompose(
+            retryAfter ->
+                retryAfter.isPresent()
+                    ? CompletableFuture.completedFuture(rateLimited(retryAfter))
+                    : enter(userId, sessionId, message, listener));
+  }
+
+  private static SubmitResult rateLimited(OptionalLong retryAfter) {
+    return new SubmitResult.Refused(
+        new ConversationError(
+            ErrorCode.RATE_LIMITED,
+            "You are sending messages too quickly. Please wait a moment and try again.",
+            "retry after " + retryAfter.getAsLong() + " ms",
+            retryAfter));
+  }
+
+  private CompletionStage<SubmitResult> enter(
+      String userId, String sessionId, String message, ReplyListener listener) {
     Turn turn = new Turn(userId, sessionId, listener);
     // Counted before it enters the lane: a queued turn may start, and end, as soon as it is in.
     activeTurns.incrementAndGet();
@@ -693,6 +702,7 @@ public final class ConversationEngine implements AutoCloseable {
     private int maxQueuedPerSession = 3;
     private Duration idleTimeout = Duration.ofSeconds(30);
     private RateLimit rateLimit = RateLimit.DEFAULT;
+    private UserRateLimiter rateLimiter;
     private Executor turnExecutor;
 
     private Builder() {}
@@ -791,6 +801,16 @@ public final class ConversationEngine implements AutoCloseable {
     /** The per-user message rate limit; default {@link RateLimit#DEFAULT}. */
     public Builder rateLimit(RateLimit rateLimit) {
       this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit == null");
+      return this;
+    }
+
+    /**
+     * Where the rate limit's buckets live; default {@link UserRateLimiter#local} with {@link
+     * #rateLimit}'s shape. A limiter given here replaces that one (and {@link #rateLimit} is
+     * ignored).
+     */
+    public Builder rateLimiter(UserRateLimiter rateLimiter) {
+      this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter == null");
       return this;
     }
 

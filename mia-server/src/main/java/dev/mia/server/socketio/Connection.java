@@ -1,6 +1,9 @@
 package dev.mia.server.socketio;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * What the server knows of one Socket.IO connection: how far it has come and who it is. A
@@ -22,9 +25,13 @@ final class Connection {
   /** Who the connection is; {@code anonymous} when no token named the user. */
   record Identity(String userId, boolean anonymous) {}
 
+  private static final CompletableFuture<Void> IDLE = CompletableFuture.completedFuture(null);
+
   // Guarded by this.
   private Stage stage = Stage.NEW;
   private Identity identity;
+  // The stage of the connection's latest request: the next starts when it completes.
+  private CompletableFuture<?> latest = IDLE;
 
   /** {@return true the first time: the transport has just bound} */
   synchronized boolean bind() {
@@ -66,5 +73,28 @@ final class Connection {
     Optional<Identity> dropped = Optional.ofNullable(identity);
     identity = null;
     return dropped;
+  }
+
+  /**
+   * Runs {@code request} once the connection's previous request has done its part, so that a
+   * connection's messages reach the engine in the order they arrived even when the store answers
+   * out of order. A request that fails does not hold up the next.
+   */
+  void inOrder(Supplier<CompletionStage<?>> request) {
+    CompletableFuture<?> previous;
+    CompletableFuture<Object> mine = new CompletableFuture<>();
+    synchronized (this) {
+      previous = latest;
+      latest = mine;
+    }
+    previous.whenComplete(
+        (done, failed) -> {
+          try {
+            request.get().whenComplete((r, e) -> mine.complete(null));
+          } catch (RuntimeException e) {
+            mine.complete(null);
+            throw e;
+          }
+        });
   }
 }

@@ -112,6 +112,15 @@ final class SessionRoom {
     one.run();
   }
 
+  /** Sends one event to every joined connection but {@code sender}, through the library. */
+  void sendToOthers(SocketIOClient sender, String event, Object payload) {
+    for (SocketIOClient client : namespace.getRoomClients(sessionId)) {
+      if (!client.getSessionId().equals(sender.getSessionId())) {
+        client.sendEvent(event, payload);
+      }
+    }
+  }
+
   /** The client's WebSocket channel, if the client is on one of the default namespace. */
   private Optional<ChannelHandlerContext> directChannel(NamespaceClient client) {
     if (client.getTransport() != Transport.WEBSOCKET

@@ -16,6 +16,8 @@ import dev.mia.core.conversation.JoinResult;
 import dev.mia.core.conversation.SubmitResult;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -212,7 +214,17 @@ final class SocketIoAdapter {
         requested = Optional.of(id.asText());
       }
     }
-    JoinResult result = engine.join(userId, requested);
+    engine
+        .joinAsync(userId, requested)
+        .thenAccept(result -> joined(client, ack, identity.get(), requested, result));
+  }
+
+  private void joined(
+      SocketIOClient client,
+      AckRequest ack,
+      Connection.Identity identity,
+      Optional<String> requested,
+      JoinResult result) {
     if (result instanceof JoinResult.Refused refused) {
       reject(client, ack, refused.error(), Optional.empty());
       return;
@@ -221,10 +233,16 @@ final class SocketIoAdapter {
     String sessionId = joined.session().sessionId();
     client.joinRoom(sessionId);
     Optional<String> resumeToken =
-        identity.get().anonymous() ? Optional.of(tokens.issue(userId)) : Optional.empty();
-    client.sendEvent("session_created", WirePayloads.sessionCreated(joined.session(), resumeToken));
+        identity.anonymous() ? Optional.of(tokens.issue(identity.userId())) : Optional.empty();
+    client.sendEvent(
+        "session_created",
+        WirePayloads.sessionCreated(joined.session(), resumeToken, requested, !joined.created()));
     acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
-    log.info("session {} {} for {}", sessionId, joined.created() ? "created" : "resumed", userId);
+    log.info(
+        "session {} {} for {}",
+        sessionId,
+        joined.created() ? "created" : "resumed",
+        identity.userId());
   }
 
   private void onMessage(SocketIOClient client, JsonNode data, AckRequest ack) {
@@ -253,18 +271,40 @@ final class SocketIoAdapter {
           client, ack, invalid("message is required and must be a string"), Optional.of(sessionId));
       return;
     }
-    ReplyRelay relay = new ReplyRelay(rooms.apply(sessionId));
-    // Join before submitting: the reply may start at once, and this client must be in the room.
-    boolean wasInRoom = client.getAllRooms().contains(sessionId);
-    if (!wasInRoom && engine.session(userId, sessionId).isPresent()) {
-      client.joinRoom(sessionId);
-    }
-    SubmitResult result = engine.submit(userId, sessionId, messageNode.asText(), relay);
-    if (result instanceof SubmitResult.Refused refused) {
-      reject(client, ack, refused.error(), Optional.of(sessionId));
-      return;
-    }
-    acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
+    String message = messageNode.asText();
+    // One message of a connection at a time, in arrival order, through the store's stages.
+    connection(client).inOrder(() -> submit(client, ack, userId, sessionId, message));
+  }
+
+  /** {@return a stage that completes once the message is accepted or refused} */
+  private CompletionStage<?> submit(
+      SocketIOClient client, AckRequest ack, String userId, String sessionId, String message) {
+    SessionRoom room = rooms.apply(sessionId);
+    // In the room before the message is submitted: its reply may start at once.
+    CompletionStage<Boolean> inRoom =
+        client.getAllRooms().contains(sessionId)
+            ? CompletableFuture.completedFuture(true)
+            : engine
+                .sessionAsync(userId, sessionId)
+                .thenApply(
+                    own -> {
+                      own.ifPresent(s -> client.joinRoom(sessionId));
+                      return own.isPresent();
+                    });
+    return inRoom
+        .thenCompose(ownsIt -> engine.submitAsync(userId, sessionId, message, new ReplyRelay(room)))
+        .thenAccept(
+            result -> {
+              if (result instanceof SubmitResult.Refused refused) {
+                reject(client, ack, refused.error(), Optional.of(sessionId));
+                return;
+              }
+              acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
+              room.sendToOthers(
+                  client,
+                  "user_message",
+                  new WirePayloads.UserMessage(sessionId, message, System.currentTimeMillis()));
+            });
   }
 
   private static Optional<String> bearer(SocketIOClient client) {

@@ -17,10 +17,26 @@ import java.util.Optional;
 final class WirePayloads {
   private WirePayloads() {}
 
-  /** One stored message as clients see it. */
-  record HistoryEntry(String role, String content, long timestamp) {
+  /**
+   * One stored message as clients see it; {@code status} only for a user message still owed a reply
+   * ({@code "pending"}) or whose reply was cut off ({@code "interrupted"}, with {@code code} {@code
+   * REPLY_INTERRUPTED}: the client may send it again).
+   */
+  record HistoryEntry(String role, String content, long timestamp, String status, String code) {
     static HistoryEntry of(ChatMessage m) {
-      return new HistoryEntry(m.role().wireName(), m.content(), m.timestamp());
+      return switch (m.status()) {
+        case COMPLETE ->
+            new HistoryEntry(m.role().wireName(), m.content(), m.timestamp(), null, null);
+        case PENDING ->
+            new HistoryEntry(m.role().wireName(), m.content(), m.timestamp(), "pending", null);
+        case INTERRUPTED ->
+            new HistoryEntry(
+                m.role().wireName(),
+                m.content(),
+                m.timestamp(),
+                "interrupted",
+                "REPLY_INTERRUPTED");
+      };
     }
   }
 
@@ -32,7 +48,9 @@ final class WirePayloads {
       String mode,
       int safetyTier,
       List<HistoryEntry> conversationHistory,
-      String resumeToken) {}
+      String resumeToken,
+      boolean resumed,
+      String previousSessionId) {}
 
   /** {@code safety_alert}. */
   record SafetyAlertPayload(int tier, String sessionId, List<CrisisResource> resources) {}
@@ -47,10 +65,19 @@ final class WirePayloads {
   record ErrorPayload(
       String message, String error, String code, String sessionId, Long retryAfterMs) {}
 
+  /** {@code user_message}: a message the user sent from another connection. */
+  record UserMessage(String sessionId, String message, long timestamp) {}
+
   /** The acknowledgement a client receives when it passed a callback. */
   record Ack(boolean ok, String code, String sessionId) {}
 
-  static SessionCreated sessionCreated(Session s, Optional<String> resumeToken) {
+  /**
+   * {@code session_created} for {@code s}; {@code resumed} says whether it is the session the
+   * client asked for ({@code requested}), and a session the client asked for in vain (expired,
+   * unknown) is named in {@code previousSessionId}.
+   */
+  static SessionCreated sessionCreated(
+      Session s, Optional<String> resumeToken, Optional<String> requested, boolean resumed) {
     return new SessionCreated(
         s.sessionId(),
         s.userId(),
@@ -58,7 +85,9 @@ final class WirePayloads {
         s.mode().name(),
         s.safetyTier().level(),
         s.conversationHistory().stream().map(HistoryEntry::of).toList(),
-        resumeToken.orElse(null));
+        resumeToken.orElse(null),
+        resumed,
+        resumed ? null : requested.orElse(null));
   }
 
   static SafetyAlertPayload safetyAlert(String sessionId, SafetyAlert alert) {

@@ -34,6 +34,7 @@ public final class TestClient implements AutoCloseable {
           "safety_alert",
           "message_chunk",
           "message_complete",
+          "user_message",
           "error");
 
   /** The transport a client uses. */

@@ -7,13 +7,21 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
-/** One token bucket per user; a bucket unused for a while is dropped, being full again by then. */
-final class MessageRateLimiter {
+/**
+ * The {@link UserRateLimiter} of one process: a token bucket per user, in memory; a bucket unused
+ * for a while is dropped, being full again by then. Its stages are complete when returned.
+ */
+final class LocalRateLimiter implements UserRateLimiter {
+  private static final CompletionStage<OptionalLong> ALLOWED =
+      CompletableFuture.completedFuture(OptionalLong.empty());
+
   private final Cache<String, Bucket> buckets;
   private final Bandwidth bandwidth;
 
-  MessageRateLimiter(RateLimit limit) {
+  LocalRateLimiter(RateLimit limit) {
     this.bandwidth =
         Bandwidth.builder()
             .capacity(limit.burst())
@@ -30,19 +38,19 @@ final class MessageRateLimiter {
             .build();
   }
 
-  /** {@return empty if {@code userId} may send now, else the milliseconds until it may} */
-  OptionalLong tryAcquire(String userId) {
+  @Override
+  public CompletionStage<OptionalLong> tryAcquire(String userId) {
     Bucket bucket = buckets.get(userId, id -> newBucket());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     if (probe.isConsumed()) {
-      return OptionalLong.empty();
+      return ALLOWED;
     }
     long millis = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
-    return OptionalLong.of(millis);
+    return CompletableFuture.completedFuture(OptionalLong.of(millis));
   }
 
-  /** Gives back a token taken by {@link #tryAcquire} for a message that was then refused. */
-  void refund(String userId) {
+  @Override
+  public void refund(String userId) {
     Bucket bucket = buckets.getIfPresent(userId);
     if (bucket != null) {
       bucket.addTokens(1);
