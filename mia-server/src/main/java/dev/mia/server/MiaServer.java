@@ -209,7 +209,8 @@ public final class MiaServer implements AutoCloseable {
       engine.safetyClassifier(moderation.get());
     } else {
       // Without it a turn never blocks and runs on the socket's own I/O thread.
-      engine.turnExecutor(new EventLoopTurns(offLoop));
+      EventLoopTurns turns = new EventLoopTurns(offLoop);
+      engine.turnExecutor(turns).turnPlacement(turns);
     }
     return engine.build();
   }

@@ -42,6 +42,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,7 @@ public final class ConversationEngine implements AutoCloseable {
   private final UserRateLimiter rateLimiter;
   private final SessionLanes lanes;
   private final Executor turns;
+  private final Supplier<Executor> placement;
   // The default turn pool, owned and closed by the engine; empty when turns run elsewhere.
   private final Optional<ExecutorService> ownTurns;
   private final ScheduledExecutorService watchdog;
@@ -110,6 +112,7 @@ public final class ConversationEngine implements AutoCloseable {
       this.ownTurns = Optional.of(pool);
       this.turns = pool;
     }
+    this.placement = b.turnPlacement != null ? b.turnPlacement : () -> turns;
     this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("mia-model-watchdog-"));
   }
 
@@ -220,12 +223,13 @@ public final class ConversationEngine implements AutoCloseable {
     if (invalid.isPresent()) {
       return CompletableFuture.completedFuture(new SubmitResult.Refused(invalid.get()));
     }
+    Executor home = placement.get();
     return store
         .find(sessionId)
         .thenCompose(
             found ->
                 found.filter(s -> s.isOwnedBy(userId)).isPresent()
-                    ? admit(userId, sessionId, message, listener)
+                    ? admit(userId, sessionId, message, listener, home)
                     : refused(
                         ErrorCode.SESSION_NOT_FOUND,
                         "Session not found",
@@ -241,14 +245,14 @@ public final class ConversationEngine implements AutoCloseable {
 
   /** Rate limit, a place in the session's lane, then the message stored. */
   private CompletionStage<SubmitResult> admit(
-      String userId, String sessionId, String message, ReplyListener listener) {
+      String userId, String sessionId, String message, ReplyListener listener, Executor home) {
     return rateLimiter
         .tryAcquire(userId)
         .thenCompose(
             retryAfter ->
                 retryAfter.isPresent()
                     ? CompletableFuture.completedFuture(rateLimited(retryAfter))
-                    : enter(userId, sessionId, message, listener));
+                    : enter(userId, sessionId, message, listener, home));
   }
 
   private static SubmitResult rateLimited(OptionalLong retryAfter) {
@@ -261,8 +265,8 @@ public final class ConversationEngine implements AutoCloseable {
   }
 
   private CompletionStage<SubmitResult> enter(
-      String userId, String sessionId, String message, ReplyListener listener) {
-    Turn turn = new Turn(userId, sessionId, listener);
+      String userId, String sessionId, String message, ReplyListener listener, Executor home) {
+    Turn turn = new Turn(userId, sessionId, listener, home);
     // Counted before it enters the lane: a queued turn may start, and end, as soon as it is in.
     activeTurns.incrementAndGet();
     int ahead = lanes.enter(sessionId, turn::itsTurn);
@@ -362,16 +366,6 @@ public final class ConversationEngine implements AutoCloseable {
     return t;
   }
 
-  /** Runs {@code action} at once if {@code stage} is complete, else on the turn executor then. */
-  private <T> void then(CompletionStage<T> stage, BiConsumer<T, Throwable> action) {
-    CompletableFuture<T> future = stage.toCompletableFuture();
-    if (future.isDone()) {
-      future.whenComplete(action);
-    } else {
-      future.whenCompleteAsync(action, turns);
-    }
-  }
-
   private void turnEnded(String sessionId) {
     try {
       lanes.leave(sessionId).ifPresent(Runnable::run);
@@ -423,6 +417,8 @@ public final class ConversationEngine implements AutoCloseable {
     private final String userId;
     private final String sessionId;
     private final ReplyListener listener;
+    // Where every step of the turn runs: the placement of the thread that submitted the message.
+    private final Executor home;
     // Whether the message it was made for was stored.
     private final CompletableFuture<Boolean> stored = new CompletableFuture<>();
     private String message;
@@ -435,10 +431,21 @@ public final class ConversationEngine implements AutoCloseable {
     private volatile boolean ended;
     private long startedNanos;
 
-    Turn(String userId, String sessionId, ReplyListener listener) {
+    Turn(String userId, String sessionId, ReplyListener listener, Executor home) {
       this.userId = userId;
       this.sessionId = sessionId;
       this.listener = listener;
+      this.home = home;
+    }
+
+    /** Runs {@code action} at once if {@code stage} is complete, else on the turn's home then. */
+    private <T> void then(CompletionStage<T> stage, BiConsumer<T, Throwable> action) {
+      CompletableFuture<T> future = stage.toCompletableFuture();
+      if (future.isDone()) {
+        future.whenComplete(action);
+      } else {
+        future.whenCompleteAsync(action, home);
+      }
     }
 
     void accepted() {
@@ -457,7 +464,7 @@ public final class ConversationEngine implements AutoCloseable {
               turnEnded(sessionId); // refused after all: nothing to answer
               return;
             }
-            turns.execute(() -> then(locks.lock(sessionId), this::locked));
+            home.execute(() -> then(locks.lock(sessionId), this::locked));
           });
     }
 
@@ -510,8 +517,25 @@ public final class ConversationEngine implements AutoCloseable {
 
     private void run(Session before, List<ChatMessage> earlier) {
       startedNanos = System.nanoTime();
+      CompletionStage<SafetyAssessment> assessing;
+      try {
+        assessing = classifier.assessAsync(message);
+      } catch (RuntimeException e) {
+        assessing = CompletableFuture.failedFuture(e);
+      }
+      then(
+          assessing,
+          (assessment, failure) ->
+              guarded(
+                  () ->
+                      assessed(
+                          before,
+                          earlier,
+                          failure == null ? assessment : classifierFailed(failure))));
+    }
+
+    private void assessed(Session before, List<ChatMessage> earlier, SafetyAssessment assessment) {
       long now = clock.millis();
-      SafetyAssessment assessment = assess();
       OptionalInt statedAge = ageDetector.detect(message);
       OptionalInt age = statedAge.isPresent() ? statedAge : before.age();
       Mode mode = modeSelector.select(message, age);
@@ -543,13 +567,24 @@ public final class ConversationEngine implements AutoCloseable {
       }
     }
 
-    private SafetyAssessment assess() {
+    private SafetyAssessment classifierFailed(Throwable failure) {
+      // A broken classifier must not hide a crisis: fail towards the alert.
+      log.error(
+          "session {}: safety classifier failed; treating as tier 3", sessionId, unwrap(failure));
+      return new SafetyAssessment(SafetyTier.CRITICAL, "classifier-failure");
+    }
+
+    /** Runs a step of the turn; a step that throws ends the turn with an internal error. */
+    private void guarded(Runnable step) {
       try {
-        return classifier.assess(message);
+        step.run();
       } catch (RuntimeException e) {
-        // A broken classifier must not hide a crisis: fail towards the alert.
-        log.error("session {}: safety classifier failed; treating as tier 3", sessionId, e);
-        return new SafetyAssessment(SafetyTier.CRITICAL, "classifier-failure");
+        log.error("session {}: message processing failed", sessionId, e);
+        finish(
+            ConversationError.of(
+                ErrorCode.INTERNAL_ERROR,
+                "Something went wrong while processing your message.",
+                e.getClass().getSimpleName()));
       }
     }
 
@@ -704,6 +739,7 @@ public final class ConversationEngine implements AutoCloseable {
     private RateLimit rateLimit = RateLimit.DEFAULT;
     private UserRateLimiter rateLimiter;
     private Executor turnExecutor;
+    private Supplier<Executor> turnPlacement;
 
     private Builder() {}
 
@@ -823,6 +859,18 @@ public final class ConversationEngine implements AutoCloseable {
      */
     public Builder turnExecutor(Executor turnExecutor) {
       this.turnExecutor = Objects.requireNonNull(turnExecutor, "turnExecutor == null");
+      return this;
+    }
+
+    /**
+     * Where the turn of a message runs, chosen on the thread that submits it: every step of that
+     * turn (and the continuation after the store, a slow classifier or the session lock) runs on
+     * the executor {@code placement} returns there. A server whose sockets each have an event loop
+     * places a turn on its socket's loop, so a message and its reply stay on one thread. Default:
+     * the {@link #turnExecutor}.
+     */
+    public Builder turnPlacement(Supplier<Executor> placement) {
+      this.turnPlacement = Objects.requireNonNull(placement, "placement == null");
       return this;
     }
 

@@ -4,17 +4,18 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
- * Runs a conversation turn on the Netty event loop of the thread that hands it over, after the work
- * that loop is doing now (the listener that accepted the message, its acknowledgement). A message,
- * its model request and every piece of its reply then stay on the thread of the client's socket: no
- * hand-off, no wake-up of another thread, no thread that competes for a core. A turn handed over
- * from any other thread (a model timeout ending a turn, so the next queued one starts) runs on
- * {@code elsewhere}. Fit only while turns never block: the pattern classifier, not the moderation
- * endpoint.
+ * Keeps a conversation turn on the Netty event loop of the thread that submitted its message (the
+ * socket's I/O thread): as the engine's turn placement, it names that loop, so the turn, its model
+ * request, every piece of its reply, and the continuations after the store or a slow classifier all
+ * run there, with no hand-off to another thread and no thread competing for a core. A turn
+ * submitted from any other thread (a store's writer, a model timeout ending a turn so the next
+ * queued one starts) runs on {@code elsewhere}. Fit only while the steps of a turn never block: the
+ * pattern classifier, not the moderation endpoint.
  */
-public final class EventLoopTurns implements Executor {
+public final class EventLoopTurns implements Executor, Supplier<Executor> {
   private final Executor elsewhere;
 
   /** Turns handed over from outside a Netty event loop run on {@code elsewhere}. */
@@ -22,13 +23,19 @@ public final class EventLoopTurns implements Executor {
     this.elsewhere = elsewhere;
   }
 
+  /** {@return the calling thread's event loop, or {@code elsewhere} off a loop} */
   @Override
-  public void execute(Runnable turn) {
+  public Executor get() {
     EventExecutor current = ThreadExecutorMap.currentExecutor();
     if (current instanceof EventLoop loop && !loop.isShuttingDown()) {
-      loop.execute(turn);
-    } else {
-      elsewhere.execute(turn);
+      return loop;
     }
+    return elsewhere;
+  }
+
+  /** Runs {@code turn} on the calling thread's event loop, after its current work, or elsewhere. */
+  @Override
+  public void execute(Runnable turn) {
+    get().execute(turn);
   }
 }
