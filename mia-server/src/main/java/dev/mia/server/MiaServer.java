@@ -1,5 +1,6 @@
 package dev.mia.server;
 
+import com.corundumstudio.socketio.Transport;
 import dev.mia.core.auth.TokenService;
 import dev.mia.core.conversation.ConversationEngine;
 import dev.mia.core.conversation.RateLimit;
@@ -13,7 +14,9 @@ import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.session.InMemorySessionStore;
 import dev.mia.server.config.ServerConfig;
 import dev.mia.server.http.HttpRoutes;
+import dev.mia.server.http.MetricsRoute;
 import dev.mia.server.http.TokenPolicy;
+import dev.mia.server.metrics.ServerMetrics;
 import dev.mia.server.model.EventLoopTurns;
 import dev.mia.server.model.NettyChatModel;
 import dev.mia.server.socketio.PortUnavailableException;
@@ -48,6 +51,7 @@ public final class MiaServer implements AutoCloseable {
       Executors.newSingleThreadExecutor(new DefaultThreadFactory("mia-turn", true));
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mia-timer", true));
+  private final ServerMetrics metrics = new ServerMetrics();
   private final ConversationEngine engine;
   private final SocketIoEndpoint socketIo;
   private volatile Channel listening;
@@ -57,9 +61,13 @@ public final class MiaServer implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config == null");
     this.model = chatModel(config);
     this.moderation = moderation(config);
-    this.engine = engine(config, model, moderation, turnsOffLoop);
+    this.engine = engine(config, model, moderation, turnsOffLoop, metrics);
     TokenService tokens = new TokenService(jwtSecret(config));
-    this.socketIo = new SocketIoEndpoint(config, engine, tokens, httpRoutes(config, tokens), timer);
+    this.socketIo =
+        new SocketIoEndpoint(
+            config, engine, tokens, httpRoutes(config, tokens, metrics), timer, metrics.observer());
+    metrics.connections("websocket", () -> socketIo.connections(Transport.WEBSOCKET));
+    metrics.connections("polling", () -> socketIo.connections(Transport.POLLING));
   }
 
   /**
@@ -121,6 +129,7 @@ public final class MiaServer implements AutoCloseable {
     timer.shutdownNow();
     moderation.ifPresent(ModerationSafetyClassifier::close);
     closeModel();
+    metrics.close();
   }
 
   private void closeModel() {
@@ -190,7 +199,8 @@ public final class MiaServer implements AutoCloseable {
       ServerConfig config,
       ChatModel model,
       Optional<ModerationSafetyClassifier> moderation,
-      ExecutorService offLoop) {
+      ExecutorService offLoop,
+      ServerMetrics metrics) {
     ConversationEngine.Builder engine =
         ConversationEngine.builder()
             .chatModel(model)
@@ -202,7 +212,8 @@ public final class MiaServer implements AutoCloseable {
             .rateLimit(
                 new RateLimit(
                     config.rateLimitBurst(), config.rateLimitPerMinute(), Duration.ofMinutes(1)))
-            .crisisResources(config.crisisResources());
+            .crisisResources(config.crisisResources())
+            .observer(metrics.observer());
     config.promptsFile().ifPresent(p -> engine.systemPrompts(SystemPrompts.load(p)));
     if (moderation.isPresent()) {
       // The moderation endpoint blocks, so turns run on the engine's own pool.
@@ -227,11 +238,13 @@ public final class MiaServer implements AutoCloseable {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
-  private static HttpRoutes httpRoutes(ServerConfig config, TokenService tokens) {
+  private static HttpRoutes httpRoutes(
+      ServerConfig config, TokenService tokens, ServerMetrics metrics) {
     return new HttpRoutes(
         config.allowedOrigins(),
         tokens,
         TokenPolicy.forDeployment(config.isProduction(), config.adminKey()),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        new MetricsRoute(metrics::scrape, config.metricsToken()));
   }
 }

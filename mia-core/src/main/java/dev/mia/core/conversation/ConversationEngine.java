@@ -80,6 +80,7 @@ public final class ConversationEngine implements AutoCloseable {
   private final SessionLanes lanes;
   private final Executor turns;
   private final Supplier<Executor> placement;
+  private final ConversationObserver observer;
   // The default turn pool, owned and closed by the engine; empty when turns run elsewhere.
   private final Optional<ExecutorService> ownTurns;
   private final ScheduledExecutorService watchdog;
@@ -113,6 +114,7 @@ public final class ConversationEngine implements AutoCloseable {
       this.turns = pool;
     }
     this.placement = b.turnPlacement != null ? b.turnPlacement : () -> turns;
+    this.observer = b.observer;
     this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("mia-model-watchdog-"));
   }
 
@@ -136,6 +138,16 @@ public final class ConversationEngine implements AutoCloseable {
    * @param requestedSessionId the id the client asked for, if any
    */
   public CompletionStage<JoinResult> joinAsync(String userId, Optional<String> requestedSessionId) {
+    return joining(userId, requestedSessionId)
+        .whenComplete(
+            (result, failure) -> {
+              if (result instanceof JoinResult.Refused refused) {
+                observe(o -> o.refused(refused.error().code()));
+              }
+            });
+  }
+
+  private CompletionStage<JoinResult> joining(String userId, Optional<String> requestedSessionId) {
     Objects.requireNonNull(userId, "userId == null");
     Objects.requireNonNull(requestedSessionId, "requestedSessionId == null");
     if (requestedSessionId.isEmpty()) {
@@ -171,6 +183,7 @@ public final class ConversationEngine implements AutoCloseable {
             (done, failure) -> {
               if (failure == null) {
                 log.debug("session {} created for {}", fresh.sessionId(), userId);
+                observe(o -> o.sessionStarted());
                 return new JoinResult.Joined(fresh, true);
               }
               if (unwrap(failure) instanceof SessionStoreFullException full) {
@@ -207,6 +220,19 @@ public final class ConversationEngine implements AutoCloseable {
    * {@link ReplyListener}).
    */
   public CompletionStage<SubmitResult> submitAsync(
+      String userId, String sessionId, String message, ReplyListener listener) {
+    return submitting(userId, sessionId, message, listener)
+        .whenComplete(
+            (result, failure) -> {
+              if (result instanceof SubmitResult.Refused refused) {
+                observe(o -> o.refused(refused.error().code()));
+              } else if (result instanceof SubmitResult.Accepted) {
+                observe(ConversationObserver::messageAccepted);
+              }
+            });
+  }
+
+  private CompletionStage<SubmitResult> submitting(
       String userId, String sessionId, String message, ReplyListener listener) {
     Objects.requireNonNull(userId, "userId == null");
     Objects.requireNonNull(listener, "listener == null");
@@ -348,6 +374,15 @@ public final class ConversationEngine implements AutoCloseable {
         "sessionId must be 1 to 128 characters of A-Z a-z 0-9 _ -");
   }
 
+  /** Tells the observer, which must not disturb the flow if it throws. */
+  private void observe(java.util.function.Consumer<ConversationObserver> event) {
+    try {
+      event.accept(observer);
+    } catch (RuntimeException e) {
+      log.debug("conversation observer threw {}", e.getClass().getName());
+    }
+  }
+
   private static ConversationError storeUnavailable(Throwable failure) {
     Throwable cause = unwrap(failure);
     log.warn("session store failed: {}", cause.toString());
@@ -430,6 +465,7 @@ public final class ConversationEngine implements AutoCloseable {
     private volatile SessionLocks.Lock lock;
     private volatile boolean ended;
     private long startedNanos;
+    private volatile long requestedNanos;
 
     Turn(String userId, String sessionId, ReplyListener listener, Executor home) {
       this.userId = userId;
@@ -554,12 +590,14 @@ public final class ConversationEngine implements AutoCloseable {
       }
       if (tier.raisesAlert()) {
         log.info("session {}: safety tier {} ({})", sessionId, tier.level(), assessment.category());
+        observe(o -> o.safetyAlert(tier));
         safely(() -> listener.onSafetyAlert(new SafetyAlert(tier, resources)));
       }
       ModelRequest request =
           new ModelRequest(
               prompts.build(mode, age, tier, resources), answered(earlier), message, mode, tier);
       lastActivityNanos = System.nanoTime();
+      requestedNanos = lastActivityNanos;
       scheduleIdleCheck(idleTimeout.toNanos());
       stream = model.stream(request, this);
       if (ended) {
@@ -620,6 +658,10 @@ public final class ConversationEngine implements AutoCloseable {
         return;
       }
       lastActivityNanos = System.nanoTime();
+      if (reply.isEmpty()) {
+        Duration wait = Duration.ofNanos(lastActivityNanos - requestedNanos);
+        observe(o -> o.firstToken(wait));
+      }
       reply.append(text);
       safely(() -> listener.onChunk(text));
     }
@@ -631,6 +673,7 @@ public final class ConversationEngine implements AutoCloseable {
         return;
       }
       String full = reply.toString();
+      Duration took = Duration.ofNanos(System.nanoTime() - requestedNanos);
       store
           .settle(sessionId, Optional.of(ChatMessage.assistant(full, clock.millis())))
           .whenComplete(
@@ -648,6 +691,7 @@ public final class ConversationEngine implements AutoCloseable {
                       (System.nanoTime() - startedNanos) / 1_000_000);
                 }
                 // Sent even when storing failed: the client has every chunk already.
+                observe(o -> o.replyCompleted(took));
                 safely(() -> listener.onComplete(full));
                 release();
               });
@@ -680,6 +724,7 @@ public final class ConversationEngine implements AutoCloseable {
         return;
       }
       store.settle(sessionId, Optional.empty());
+      observe(o -> o.replyFailed(error.code()));
       safely(() -> listener.onError(error));
       release();
     }
@@ -690,6 +735,7 @@ public final class ConversationEngine implements AutoCloseable {
       if (message != null) {
         store.settle(sessionId, Optional.empty());
       }
+      observe(o -> o.replyFailed(error.code()));
       safely(() -> listener.onError(error));
       release();
     }
@@ -740,6 +786,7 @@ public final class ConversationEngine implements AutoCloseable {
     private UserRateLimiter rateLimiter;
     private Executor turnExecutor;
     private Supplier<Executor> turnPlacement;
+    private ConversationObserver observer = ConversationObserver.NONE;
 
     private Builder() {}
 
@@ -871,6 +918,12 @@ public final class ConversationEngine implements AutoCloseable {
      */
     public Builder turnPlacement(Supplier<Executor> placement) {
       this.turnPlacement = Objects.requireNonNull(placement, "placement == null");
+      return this;
+    }
+
+    /** Who hears what happens, to count and time it; default {@link ConversationObserver#NONE}. */
+    public Builder observer(ConversationObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer == null");
       return this;
     }
 

@@ -55,6 +55,7 @@ final class EnvironmentReader {
     integer(ServerConfig.MAX_QUEUED_MESSAGES).ifPresent(b::maxQueuedMessages);
     duration("MIA_SHUTDOWN_GRACE").ifPresent(b::shutdownGrace);
     integer(ServerConfig.WORKER_THREADS).ifPresent(b::workerThreads);
+    b.metricsToken(text("MIA_METRICS_TOKEN"));
     b.promptsFile(text("MIA_PROMPTS_FILE").map(EnvironmentReader::readableFile));
     text("MIA_CRISIS_RESOURCES_FILE")
         .map(file -> CrisisResourcesFile.read(Path.of(file)))

@@ -53,6 +53,7 @@ import java.util.Optional;
  * @param promptsFile a properties file replacing the built-in system prompts
  * @param crisisResources the resources sent with every safety alert, at least one
  * @param workerThreads Netty I/O threads; 0 means one per core
+ * @param metricsToken the bearer token {@code /metrics} asks for; empty means it is open
  */
 @RecordBuilder
 @RecordBuilder.Options(
@@ -85,7 +86,8 @@ public record ServerConfig(
     Duration shutdownGrace,
     Optional<Path> promptsFile,
     List<CrisisResource> crisisResources,
-    int workerThreads) {
+    int workerThreads,
+    Optional<String> metricsToken) {
 
   /** The log levels {@code LOG_LEVEL} accepts: ours and Winston's. */
   public static final List<String> LOG_LEVELS =
@@ -188,6 +190,11 @@ public record ServerConfig(
       throw new ConfigException("MIA_CRISIS_RESOURCES_FILE must name at least one resource");
     }
     WORKER_THREADS.check(workerThreads);
+    Objects.requireNonNull(metricsToken, "metricsToken == null");
+    if (metricsToken.isPresent() && metricsToken.get().length() < MIN_ADMIN_KEY_CHARS) {
+      throw new ConfigException(
+          "MIA_METRICS_TOKEN must be at least " + MIN_ADMIN_KEY_CHARS + " characters");
+    }
   }
 
   /** The settings of a server started with no variables at all. */
@@ -220,6 +227,7 @@ public record ServerConfig(
           .promptsFile(Optional.empty())
           .crisisResources(CrisisResources.unitedStates())
           .workerThreads(0)
+          .metricsToken(Optional.empty())
           .build();
 
   /**
@@ -298,6 +306,8 @@ public record ServerConfig(
         + shutdownGrace
         + ", workerThreads="
         + (workerThreads == 0 ? "one per core" : workerThreads)
+        + ", metricsToken="
+        + (metricsToken.isPresent() ? "set" : "unset")
         + "]";
   }
 

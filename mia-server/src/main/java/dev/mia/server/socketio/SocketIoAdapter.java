@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mia.core.auth.TokenService;
 import dev.mia.core.conversation.ConversationEngine;
 import dev.mia.core.conversation.ConversationError;
+import dev.mia.core.conversation.ConversationObserver;
 import dev.mia.core.conversation.ErrorCode;
 import dev.mia.core.conversation.JoinResult;
 import dev.mia.core.conversation.SubmitResult;
@@ -45,6 +46,7 @@ final class SocketIoAdapter {
   private final boolean requireAuth;
   private final ScheduledExecutorService timer;
   private final Function<String, SessionRoom> rooms;
+  private final ConversationObserver observer;
 
   /**
    * An adapter admitting connections with {@code tokens} under {@code connectionCap} (only with a
@@ -57,13 +59,15 @@ final class SocketIoAdapter {
       ConnectionCap connectionCap,
       boolean requireAuth,
       ScheduledExecutorService timer,
-      Function<String, SessionRoom> rooms) {
+      Function<String, SessionRoom> rooms,
+      ConversationObserver observer) {
     this.engine = engine;
     this.tokens = tokens;
     this.connectionCap = connectionCap;
     this.requireAuth = requireAuth;
     this.timer = timer;
     this.rooms = rooms;
+    this.observer = observer;
   }
 
   /** Listens to {@code server}'s default namespace. */
@@ -95,6 +99,7 @@ final class SocketIoAdapter {
     Optional<ErrorCode> refused = admit(client, connection, fromAuth);
     if (refused.isPresent()) {
       log.info("connection refused: {}", refused.get());
+      observer.refused(refused.get());
       return new AuthTokenResult(
           false, refusal(refused.get(), REFUSAL_MESSAGES.get(refused.get())));
     }
@@ -350,6 +355,7 @@ final class SocketIoAdapter {
     packet.setData(refusal(code, message));
     client.send(packet);
     log.info("connection refused: {}", code);
+    observer.refused(code);
     timer.schedule(client::disconnect, 1, TimeUnit.SECONDS);
   }
 }

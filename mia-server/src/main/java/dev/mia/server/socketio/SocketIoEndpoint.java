@@ -3,11 +3,13 @@ package dev.mia.server.socketio;
 import com.corundumstudio.socketio.AckMode;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.namespace.Namespace;
 import dev.mia.core.auth.TokenService;
 import dev.mia.core.conversation.ConversationEngine;
+import dev.mia.core.conversation.ConversationObserver;
 import dev.mia.server.compat.DroppedDefaultPipeline;
 import dev.mia.server.compat.QuietExceptionListener;
 import dev.mia.server.config.ServerConfig;
@@ -30,14 +32,16 @@ public final class SocketIoEndpoint {
 
   /**
    * An endpoint for {@code engine} as {@code config} describes, identifying users with {@code
-   * tokens}, answering plain HTTP with {@code httpRoutes}, and timing refusals on {@code timer}.
+   * tokens}, answering plain HTTP with {@code httpRoutes}, timing refusals on {@code timer}, and
+   * telling {@code observer} of the connections it refuses.
    */
   public SocketIoEndpoint(
       ServerConfig config,
       ConversationEngine engine,
       TokenService tokens,
       ChannelHandler httpRoutes,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      ConversationObserver observer) {
     ReplyJsonSupport json = new ReplyJsonSupport();
     WebSocketChannels webSockets = new WebSocketChannels();
     this.server = new SocketIOServer(configuration(config, json));
@@ -50,7 +54,8 @@ public final class SocketIoEndpoint {
             new ConnectionCap(config.maxConnectionsPerUser()),
             config.requireAuth(),
             timer,
-            sessionId -> new SessionRoom(namespace, webSockets, json, sessionId))
+            sessionId -> new SessionRoom(namespace, webSockets, json, sessionId),
+            observer)
         .install(server);
   }
 
@@ -101,6 +106,17 @@ public final class SocketIoEndpoint {
       throw new PortUnavailableException(bound.cause());
     }
     return bound.channel();
+  }
+
+  /** {@return the open connections on {@code transport}} */
+  public long connections(Transport transport) {
+    long open = 0;
+    for (SocketIOClient client : server.getAllClients()) {
+      if (client.getTransport() == transport) {
+        open++;
+      }
+    }
+    return open;
   }
 
   /** Closes the listening socket and every connection. */
