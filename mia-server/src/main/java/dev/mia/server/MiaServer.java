@@ -208,6 +208,7 @@ public final class MiaServer implements AutoCloseable {
             .maxMessageChars(config.maxMessageChars())
             .historyLimit(config.historyLimit())
             .maxQueuedPerSession(config.maxQueuedMessages())
+            .maxActiveMessages(config.maxActiveMessages())
             .modelIdleTimeout(config.modelIdleTimeout())
             .rateLimit(
                 new RateLimit(

@@ -85,6 +85,9 @@ public final class ConversationEngine implements AutoCloseable {
   private final Optional<ExecutorService> ownTurns;
   private final ScheduledExecutorService watchdog;
   private final AtomicInteger activeTurns = new AtomicInteger();
+  private final int maxActiveTurns;
+  // An average of recent turns' durations, for the wait a refused message is told to take.
+  private volatile long typicalTurnMillis = 1_000;
   private volatile boolean closed;
 
   private ConversationEngine(Builder b) {
@@ -115,6 +118,7 @@ public final class ConversationEngine implements AutoCloseable {
     }
     this.placement = b.turnPlacement != null ? b.turnPlacement : () -> turns;
     this.observer = b.observer;
+    this.maxActiveTurns = b.maxActiveTurns;
     this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("mia-model-watchdog-"));
   }
 
@@ -292,9 +296,20 @@ public final class ConversationEngine implements AutoCloseable {
 
   private CompletionStage<SubmitResult> enter(
       String userId, String sessionId, String message, ReplyListener listener, Executor home) {
-    Turn turn = new Turn(userId, sessionId, listener, home);
     // Counted before it enters the lane: a queued turn may start, and end, as soon as it is in.
-    activeTurns.incrementAndGet();
+    if (activeTurns.incrementAndGet() > maxActiveTurns) {
+      turnUncounted();
+      rateLimiter.refund(userId);
+      long wait = Math.max(250, typicalTurnMillis);
+      return CompletableFuture.completedFuture(
+          new SubmitResult.Refused(
+              new ConversationError(
+                  ErrorCode.BUSY,
+                  "Mia is answering a lot of people right now. Please try again in a moment.",
+                  "server at its limit of " + maxActiveTurns + " messages in progress",
+                  OptionalLong.of(wait))));
+    }
+    Turn turn = new Turn(userId, sessionId, listener, home);
     int ahead = lanes.enter(sessionId, turn::itsTurn);
     if (ahead == SessionLanes.FULL) {
       turnUncounted();
@@ -692,6 +707,7 @@ public final class ConversationEngine implements AutoCloseable {
                 }
                 // Sent even when storing failed: the client has every chunk already.
                 observe(o -> o.replyCompleted(took));
+                typicalTurnMillis = (typicalTurnMillis * 7 + took.toMillis()) / 8;
                 safely(() -> listener.onComplete(full));
                 release();
               });
@@ -787,6 +803,7 @@ public final class ConversationEngine implements AutoCloseable {
     private Executor turnExecutor;
     private Supplier<Executor> turnPlacement;
     private ConversationObserver observer = ConversationObserver.NONE;
+    private int maxActiveTurns = 10_000;
 
     private Builder() {}
 
@@ -918,6 +935,16 @@ public final class ConversationEngine implements AutoCloseable {
      */
     public Builder turnPlacement(Supplier<Executor> placement) {
       this.turnPlacement = Objects.requireNonNull(placement, "placement == null");
+      return this;
+    }
+
+    /**
+     * How many messages may be in progress at once (answered or waiting) before new ones are
+     * refused with {@link ErrorCode#BUSY} and a suggested wait, rather than making everyone's reply
+     * slower; default 10,000.
+     */
+    public Builder maxActiveMessages(int maxActiveMessages) {
+      this.maxActiveTurns = atLeast(1, maxActiveMessages, "maxActiveMessages");
       return this;
     }
 

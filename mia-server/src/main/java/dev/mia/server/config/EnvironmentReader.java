@@ -56,6 +56,7 @@ final class EnvironmentReader {
     duration("MIA_SHUTDOWN_GRACE").ifPresent(b::shutdownGrace);
     integer(ServerConfig.WORKER_THREADS).ifPresent(b::workerThreads);
     b.metricsToken(text("MIA_METRICS_TOKEN"));
+    integer(ServerConfig.MAX_ACTIVE_MESSAGES).ifPresent(b::maxActiveMessages);
     b.promptsFile(text("MIA_PROMPTS_FILE").map(EnvironmentReader::readableFile));
     text("MIA_CRISIS_RESOURCES_FILE")
         .map(file -> CrisisResourcesFile.read(Path.of(file)))

@@ -54,6 +54,8 @@ import java.util.Optional;
  * @param crisisResources the resources sent with every safety alert, at least one
  * @param workerThreads Netty I/O threads; 0 means one per core
  * @param metricsToken the bearer token {@code /metrics} asks for; empty means it is open
+ * @param maxActiveMessages messages in progress at once, server-wide, before new ones get {@code
+ *     BUSY} with a suggested wait
  */
 @RecordBuilder
 @RecordBuilder.Options(
@@ -87,7 +89,8 @@ public record ServerConfig(
     Optional<Path> promptsFile,
     List<CrisisResource> crisisResources,
     int workerThreads,
-    Optional<String> metricsToken) {
+    Optional<String> metricsToken,
+    int maxActiveMessages) {
 
   /** The log levels {@code LOG_LEVEL} accepts: ours and Winston's. */
   public static final List<String> LOG_LEVELS =
@@ -112,6 +115,8 @@ public record ServerConfig(
       new WholeNumber("MIA_MAX_CONNECTIONS_PER_USER", 1, 1_000_000);
   static final WholeNumber MAX_QUEUED_MESSAGES =
       new WholeNumber("MIA_MAX_QUEUED_MESSAGES", 0, 1000);
+  static final WholeNumber MAX_ACTIVE_MESSAGES =
+      new WholeNumber("MIA_MAX_ACTIVE_MESSAGES", 1, 10_000_000);
   static final WholeNumber WORKER_THREADS = new WholeNumber("MIA_WORKER_THREADS", 0, 256);
 
   /** Where the server runs: decides the token-endpoint and JWT-secret policies. */
@@ -190,6 +195,7 @@ public record ServerConfig(
       throw new ConfigException("MIA_CRISIS_RESOURCES_FILE must name at least one resource");
     }
     WORKER_THREADS.check(workerThreads);
+    MAX_ACTIVE_MESSAGES.check(maxActiveMessages);
     Objects.requireNonNull(metricsToken, "metricsToken == null");
     if (metricsToken.isPresent() && metricsToken.get().length() < MIN_ADMIN_KEY_CHARS) {
       throw new ConfigException(
@@ -228,6 +234,7 @@ public record ServerConfig(
           .crisisResources(CrisisResources.unitedStates())
           .workerThreads(0)
           .metricsToken(Optional.empty())
+          .maxActiveMessages(10_000)
           .build();
 
   /**
@@ -308,6 +315,8 @@ public record ServerConfig(
         + (workerThreads == 0 ? "one per core" : workerThreads)
         + ", metricsToken="
         + (metricsToken.isPresent() ? "set" : "unset")
+        + ", maxActiveMessages="
+        + maxActiveMessages
         + "]";
   }
 
