@@ -1,5 +1,6 @@
 package dev.mia.core.conversation;
 
+import dev.mia.core.exercise.GuidedExercises;
 import dev.mia.core.model.ChatModel;
 import dev.mia.core.model.ModelFailure;
 import dev.mia.core.model.ModelListener;
@@ -71,6 +72,7 @@ public final class ConversationEngine implements AutoCloseable {
   private final ChatModel model;
   private final SystemPrompts prompts;
   private final List<CrisisResource> resources;
+  private final GuidedExercises exercises;
   private final Identifiers ids;
   private final Clock clock;
   private final int maxMessageChars;
@@ -99,6 +101,7 @@ public final class ConversationEngine implements AutoCloseable {
     this.model = b.model;
     this.prompts = b.prompts;
     this.resources = b.resources;
+    this.exercises = b.exercises;
     this.ids = b.ids;
     this.clock = b.clock;
     this.maxMessageChars = b.maxMessageChars;
@@ -603,6 +606,10 @@ public final class ConversationEngine implements AutoCloseable {
             mode,
             age.isPresent() ? age.getAsInt() : "unknown");
       }
+      TurnAssessment told =
+          TurnAssessment.of(
+              tier, assessment.category(), mode, age, exercises.suggestedFor(message, tier));
+      safely(() -> listener.onAssessed(told));
       if (tier.raisesAlert()) {
         log.info("session {}: safety tier {} ({})", sessionId, tier.level(), assessment.category());
         observe(o -> o.safetyAlert(tier));
@@ -792,6 +799,7 @@ public final class ConversationEngine implements AutoCloseable {
     private ChatModel model;
     private SystemPrompts prompts;
     private List<CrisisResource> resources = CrisisResources.unitedStates();
+    private GuidedExercises exercises;
     private Identifiers ids;
     private Clock clock = Clock.systemUTC();
     private int maxMessageChars = 4000;
@@ -855,6 +863,12 @@ public final class ConversationEngine implements AutoCloseable {
     /** Crisis resources sent with every alert; default {@link CrisisResources#unitedStates()}. */
     public Builder crisisResources(List<CrisisResource> resources) {
       this.resources = List.copyOf(resources);
+      return this;
+    }
+
+    /** The guided exercises offered after a message; default {@link GuidedExercises#defaults()}. */
+    public Builder guidedExercises(GuidedExercises exercises) {
+      this.exercises = Objects.requireNonNull(exercises, "exercises == null");
       return this;
     }
 
@@ -971,6 +985,9 @@ public final class ConversationEngine implements AutoCloseable {
       }
       if (ids == null) {
         ids = new Identifiers();
+      }
+      if (exercises == null) {
+        exercises = GuidedExercises.defaults();
       }
       return new ConversationEngine(this);
     }
