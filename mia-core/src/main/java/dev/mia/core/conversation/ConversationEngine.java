@@ -183,7 +183,11 @@ public final class ConversationEngine implements AutoCloseable {
   }
 
   private CompletionStage<JoinResult> startSession(String userId) {
-    Session fresh = Session.start(ids.newSessionId(), userId, clock.millis());
+    return startSession(Session.start(ids.newSessionId(), userId, clock.millis()));
+  }
+
+  private CompletionStage<JoinResult> startSession(Session fresh) {
+    String userId = fresh.userId();
     return store
         .create(fresh)
         .handle(
@@ -204,6 +208,37 @@ public final class ConversationEngine implements AutoCloseable {
               }
               return new JoinResult.Refused(storeUnavailable(failure));
             });
+  }
+
+  /**
+   * Gives {@code userId} the session {@code sessionId}, starting it under that very id if no
+   * session has it, for clients that name their own sessions (a plain-WebSocket client's {@code
+   * session_id}). The caller makes such ids unguessable and unique to the user (e.g. derived from
+   * the user id); a session of that id that belongs to someone else is refused exactly like an
+   * unknown one ({@link ErrorCode#SESSION_NOT_FOUND}). The stage never fails.
+   */
+  public CompletionStage<JoinResult> openAsync(String userId, String sessionId) {
+    Objects.requireNonNull(userId, "userId == null");
+    if (!Identifiers.isWellFormed(sessionId)) {
+      return CompletableFuture.completedFuture(new JoinResult.Refused(malformedSessionId()));
+    }
+    return store
+        .find(sessionId)
+        .thenCompose(
+            found -> {
+              if (found.isPresent()) {
+                return CompletableFuture.completedFuture(
+                    found.get().isOwnedBy(userId)
+                        ? (JoinResult) new JoinResult.Joined(found.get(), false)
+                        : new JoinResult.Refused(
+                            ConversationError.of(
+                                ErrorCode.SESSION_NOT_FOUND,
+                                "Session not found",
+                                "no session " + sessionId + " for this user")));
+              }
+              return startSession(Session.start(sessionId, userId, clock.millis()));
+            })
+        .exceptionally(e -> new JoinResult.Refused(storeUnavailable(e)));
   }
 
   /** {@return a stage with the session {@code sessionId} if it belongs to {@code userId}} */
