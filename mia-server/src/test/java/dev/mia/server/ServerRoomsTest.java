@@ -30,11 +30,12 @@ class ServerRoomsTest {
           "config", Set.of(),
           "compat", Set.of(),
           "model", Set.of(),
+          "store", Set.of(),
           "http", Set.of("config"),
           "socketio", Set.of("config", "compat"));
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "http", "socketio"})
+  @ValueSource(strings = {"config", "compat", "model", "store", "http", "socketio"})
   void aRoomUsesOnlyTheRoomsBelowIt(String room) throws IOException {
     Set<String> used = new TreeSet<>();
     try (Stream<Path> files = Files.list(MAIN.resolve(room))) {
@@ -53,7 +54,7 @@ class ServerRoomsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "http", "socketio"})
+  @ValueSource(strings = {"config", "compat", "model", "store", "http", "socketio"})
   void everyRoomSaysWhatItHoldsInItsPackageInfo(String room) {
     assertEquals(true, Files.isRegularFile(MAIN.resolve(room).resolve("package-info.java")), room);
   }
