@@ -9,11 +9,12 @@
  *   <li>{@code compat}: fixes for netty-socketio's differences from Node's Socket.IO;
  *   <li>{@code model}: the Netty model client and the executor that keeps a message on its socket's
  *       thread;
- *   <li>{@code metrics}: counts and timings for {@code /metrics}.
+ *   <li>{@code metrics}: counts and timings for {@code /metrics};
+ *   <li>{@code store}: durable session stores on JDBC (SQLite, PostgreSQL).
  * </ul>
  *
  * Arrows point down only: {@code socketio} uses {@code compat} and {@code config}; {@code http}
- * uses {@code config}; {@code compat}, {@code config}, {@code metrics} and {@code model} use no
- * other room.
+ * uses {@code config}; {@code compat}, {@code config}, {@code metrics}, {@code model} and {@code
+ * store} use no other room.
  */
 package dev.mia.server;

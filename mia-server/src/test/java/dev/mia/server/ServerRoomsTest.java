@@ -31,11 +31,12 @@ class ServerRoomsTest {
           "compat", Set.of(),
           "model", Set.of(),
           "metrics", Set.of(),
+          "store", Set.of(),
           "http", Set.of("config"),
           "socketio", Set.of("config", "compat"));
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "metrics", "http", "socketio"})
+  @ValueSource(strings = {"config", "compat", "model", "metrics", "store", "http", "socketio"})
   void aRoomUsesOnlyTheRoomsBelowIt(String room) throws IOException {
     Set<String> used = new TreeSet<>();
     try (Stream<Path> files = Files.list(MAIN.resolve(room))) {
@@ -54,7 +55,7 @@ class ServerRoomsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "metrics", "http", "socketio"})
+  @ValueSource(strings = {"config", "compat", "model", "metrics", "store", "http", "socketio"})
   void everyRoomSaysWhatItHoldsInItsPackageInfo(String room) {
     assertEquals(true, Files.isRegularFile(MAIN.resolve(room).resolve("package-info.java")), room);
   }

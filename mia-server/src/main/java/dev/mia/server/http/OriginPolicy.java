@@ -15,7 +15,9 @@ public final class OriginPolicy {
   private final List<String> allowed;
   private final boolean any;
 
-  /** A policy allowing {@code allowed} origins (normalised; {@code *} for any) and the server's own. */
+  /**
+   * A policy allowing {@code allowed} origins (normalised; {@code *} for any) and the server's own.
+   */
   public OriginPolicy(List<String> allowed) {
     this.allowed = List.copyOf(allowed);
     this.any = allowed.contains("*");

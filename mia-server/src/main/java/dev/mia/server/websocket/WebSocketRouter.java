@@ -12,11 +12,11 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -61,7 +61,9 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
   private final Map<String, WebSocketEndpoint> byPath = new LinkedHashMap<>();
   private final OriginPolicy origins;
 
-  /** A router for {@code endpoints}, letting in browsers from the origins {@code origins} allows. */
+  /**
+   * A router for {@code endpoints}, letting in browsers from the origins {@code origins} allows.
+   */
   public WebSocketRouter(List<WebSocketEndpoint> endpoints, OriginPolicy origins) {
     for (WebSocketEndpoint endpoint : endpoints) {
       for (String path : endpoint.paths()) {
@@ -88,7 +90,8 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
     Optional<String> origin = Optional.ofNullable(request.headers().get(HttpHeaderNames.ORIGIN));
     Optional<String> host = Optional.ofNullable(request.headers().get(HttpHeaderNames.HOST));
     if (!origins.permits(origin, host)) {
-      refuse(ctx, request, HttpResponseStatus.FORBIDDEN, "ORIGIN_NOT_ALLOWED", "Origin not allowed");
+      refuse(
+          ctx, request, HttpResponseStatus.FORBIDDEN, "ORIGIN_NOT_ALLOWED", "Origin not allowed");
       return;
     }
     WebSocketEndpoint.Admission admission;
@@ -110,7 +113,9 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
   }
 
   private static boolean isUpgrade(FullHttpRequest request) {
-    return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    return request
+        .headers()
+        .containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
   }
 
   /**
@@ -137,7 +142,8 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
                     .allowExtensions(false)
                     .build())
             .build();
-    pipeline.addAfter(ctx.name(), "miaWebSocketProtocol", new WebSocketServerProtocolHandler(config));
+    pipeline.addAfter(
+        ctx.name(), "miaWebSocketProtocol", new WebSocketServerProtocolHandler(config));
     pipeline.addAfter("miaWebSocketProtocol", "miaWebSocketMessages", new WebSocketMessages());
     pipeline.addAfter("miaWebSocketMessages", "miaWebSocketEndpoint", handler);
     ChannelHandlerContext protocol = pipeline.context("miaWebSocketProtocol");
