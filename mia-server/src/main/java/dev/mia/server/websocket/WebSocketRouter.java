@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslHandler;
@@ -102,13 +103,12 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
       refuse(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Error");
       return;
     }
-    switch (admission) {
-      case WebSocketEndpoint.Admission.Refused refused ->
-          refuse(ctx, request, refused.status(), refused.code(), refused.message());
-      case WebSocketEndpoint.Admission.Admitted admitted ->
-          upgrade(ctx, request, path, endpoint.open(admitted));
-      case WebSocketEndpoint.Admission.Closed closed ->
-          upgrade(ctx, request, path, new CloseOnHandshake(closed));
+    if (admission instanceof WebSocketEndpoint.Admission.Refused refused) {
+      refuse(ctx, request, refused.status(), refused.code(), refused.message());
+    } else if (admission instanceof WebSocketEndpoint.Admission.Admitted admitted) {
+      upgrade(ctx, request, path, endpoint.open(admitted));
+    } else if (admission instanceof WebSocketEndpoint.Admission.Closed closed) {
+      upgrade(ctx, request, path, new CloseOnHandshake(closed));
     }
   }
 
@@ -144,7 +144,10 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
             .build();
     pipeline.addAfter(
         ctx.name(), "miaWebSocketProtocol", new WebSocketServerProtocolHandler(config));
-    pipeline.addAfter("miaWebSocketProtocol", "miaWebSocketMessages", new WebSocketMessages());
+    pipeline.addAfter(
+        "miaWebSocketProtocol",
+        "miaWebSocketMessages",
+        new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
     pipeline.addAfter("miaWebSocketMessages", "miaWebSocketEndpoint", handler);
     ChannelHandlerContext protocol = pipeline.context("miaWebSocketProtocol");
     pipeline.remove(ctx.handler());
