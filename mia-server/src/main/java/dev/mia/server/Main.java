@@ -51,7 +51,8 @@ public final class Main {
       System.exit(2);
       return;
     } catch (RuntimeException e) {
-      log.error("mia-server could not start: {}", e.toString());
+      // One line: the exception's own message says what failed (no stack trace, no secrets).
+      System.err.println("mia-server: could not start: " + e.getMessage());
       System.exit(1);
       return;
     }

@@ -12,6 +12,7 @@ import dev.mia.core.model.openai.StreamingHttpChatModel;
 import dev.mia.core.safety.ModerationSafetyClassifier;
 import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.session.InMemorySessionStore;
+import dev.mia.core.session.SessionStore;
 import dev.mia.server.config.ServerConfig;
 import dev.mia.server.http.HttpRoutes;
 import dev.mia.server.http.MetricsRoute;
@@ -21,9 +22,12 @@ import dev.mia.server.model.EventLoopTurns;
 import dev.mia.server.model.NettyChatModel;
 import dev.mia.server.socketio.PortUnavailableException;
 import dev.mia.server.socketio.SocketIoEndpoint;
+import dev.mia.server.store.JdbcSessionStore;
+import dev.mia.server.store.JdbcStoreConfig;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,16 +56,31 @@ public final class MiaServer implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mia-timer", true));
   private final ServerMetrics metrics = new ServerMetrics();
+  private final SessionStore store;
   private final ConversationEngine engine;
   private final SocketIoEndpoint socketIo;
   private volatile Channel listening;
 
-  /** Builds the server from its configuration; nothing listens until {@link #start()}. */
+  /**
+   * Builds the server from its configuration, with the session store it names; nothing listens
+   * until {@link #start()}.
+   *
+   * @throws IllegalStateException if the store's database cannot be opened
+   */
   public MiaServer(ServerConfig config) {
+    this(config, sessionStore(config));
+  }
+
+  /**
+   * Builds the server around {@code store} (for embedding and tests: several servers may share one
+   * store), ignoring the configuration's store settings; the server closes the store.
+   */
+  public MiaServer(ServerConfig config, SessionStore store) {
     this.config = Objects.requireNonNull(config, "config == null");
+    this.store = Objects.requireNonNull(store, "store == null");
     this.model = chatModel(config);
     this.moderation = moderation(config);
-    this.engine = engine(config, model, moderation, turnsOffLoop, metrics);
+    this.engine = engine(config, store, model, moderation, turnsOffLoop, metrics);
     TokenService tokens = new TokenService(jwtSecret(config));
     this.socketIo =
         new SocketIoEndpoint(
@@ -125,6 +144,7 @@ public final class MiaServer implements AutoCloseable {
   public void close() {
     socketIo.stop();
     engine.close();
+    store.close();
     turnsOffLoop.shutdownNow();
     timer.shutdownNow();
     moderation.ifPresent(ModerationSafetyClassifier::close);
@@ -138,6 +158,38 @@ public final class MiaServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("closing the model failed: {}", e.getClass().getName());
     }
+  }
+
+  private static SessionStore sessionStore(ServerConfig config) {
+    return switch (config.store()) {
+      case MEMORY -> {
+        log.warn("MIA_STORE=memory: conversations are lost when the server stops");
+        yield new InMemorySessionStore(config.sessionTtl(), config.maxSessions());
+      }
+      case EMBEDDED -> {
+        Path file = config.dataDir().resolve("mia.db");
+        log.info("conversations are kept in {}", file.toAbsolutePath());
+        yield JdbcSessionStore.open(
+            JdbcStoreConfig.sqlite(file)
+                .withTtl(config.sessionTtl())
+                .withCapacity(config.maxSessions())
+                .withSoleProcess(true));
+      }
+      case DATABASE -> {
+        JdbcStoreConfig database =
+            JdbcStoreConfig.jdbc(config.databaseUrl().orElseThrow())
+                .withTtl(config.sessionTtl())
+                .withCapacity(config.maxSessions())
+                .withSoleProcess(true);
+        if (config.databaseUser().isPresent()) {
+          database =
+              database.withCredentials(
+                  config.databaseUser().get(), config.databasePassword().orElse(""));
+        }
+        log.info("conversations are kept in {}", database.safeUrl());
+        yield JdbcSessionStore.open(database);
+      }
+    };
   }
 
   private static ChatModel chatModel(ServerConfig config) {
@@ -197,6 +249,7 @@ public final class MiaServer implements AutoCloseable {
 
   private static ConversationEngine engine(
       ServerConfig config,
+      SessionStore store,
       ChatModel model,
       Optional<ModerationSafetyClassifier> moderation,
       ExecutorService offLoop,
@@ -204,7 +257,7 @@ public final class MiaServer implements AutoCloseable {
     ConversationEngine.Builder engine =
         ConversationEngine.builder()
             .chatModel(model)
-            .sessionStore(new InMemorySessionStore(config.sessionTtl(), config.maxSessions()))
+            .sessionStore(store)
             .maxMessageChars(config.maxMessageChars())
             .historyLimit(config.historyLimit())
             .maxQueuedPerSession(config.maxQueuedMessages())

@@ -56,6 +56,12 @@ import java.util.Optional;
  * @param metricsToken the bearer token {@code /metrics} asks for; empty means it is open
  * @param maxActiveMessages messages in progress at once, server-wide, before new ones get {@code
  *     BUSY} with a suggested wait
+ * @param store where sessions live ({@code MIA_STORE}; a database URL implies {@link
+ *     Store#DATABASE})
+ * @param dataDir the folder of the embedded database ({@code MIA_DATA_DIR})
+ * @param databaseUrl the JDBC URL of a shared database ({@code MIA_DATABASE_URL})
+ * @param databaseUser the database user, unless the URL says it ({@code MIA_DATABASE_USER})
+ * @param databasePassword the user's password ({@code MIA_DATABASE_PASSWORD}); never shown
  */
 @RecordBuilder
 @RecordBuilder.Options(
@@ -90,7 +96,12 @@ public record ServerConfig(
     List<CrisisResource> crisisResources,
     int workerThreads,
     Optional<String> metricsToken,
-    int maxActiveMessages) {
+    int maxActiveMessages,
+    Store store,
+    Path dataDir,
+    Optional<String> databaseUrl,
+    Optional<String> databaseUser,
+    Optional<String> databasePassword) {
 
   /** The log levels {@code LOG_LEVEL} accepts: ours and Winston's. */
   public static final List<String> LOG_LEVELS =
@@ -124,6 +135,16 @@ public record ServerConfig(
     DEVELOPMENT,
     PRODUCTION,
     TEST
+  }
+
+  /** Where sessions live. */
+  public enum Store {
+    /** A SQLite file in {@code dataDir}: survives restarts, needs no setup. The default. */
+    EMBEDDED,
+    /** The process's memory: lost at exit; for tests and embedding. */
+    MEMORY,
+    /** The database at {@code databaseUrl} (PostgreSQL), shared by every node of a cluster. */
+    DATABASE
   }
 
   /** Which client talks to the model endpoint. */
@@ -196,6 +217,27 @@ public record ServerConfig(
     }
     WORKER_THREADS.check(workerThreads);
     MAX_ACTIVE_MESSAGES.check(maxActiveMessages);
+    Objects.requireNonNull(store, "store == null");
+    Objects.requireNonNull(dataDir, "dataDir == null");
+    Objects.requireNonNull(databaseUser, "databaseUser == null");
+    Objects.requireNonNull(databasePassword, "databasePassword == null");
+    if (store == Store.DATABASE) {
+      if (databaseUrl.isEmpty()) {
+        throw new ConfigException("MIA_STORE=database needs MIA_DATABASE_URL");
+      }
+      if (!databaseUrl.get().startsWith("jdbc:postgresql://")) {
+        throw new ConfigException(
+            "MIA_DATABASE_URL must be a PostgreSQL JDBC URL such as"
+                + " jdbc:postgresql://db.example.org:5432/mia; was '"
+                + databaseUrl.get().replaceAll("(?i)(password=)[^&;]*", "$1***")
+                + "'");
+      }
+    } else if (databaseUrl.isPresent()) {
+      throw new ConfigException(
+          "MIA_DATABASE_URL is set but MIA_STORE is "
+              + store.name().toLowerCase(Locale.ROOT)
+              + ": leave MIA_STORE unset (or database) to use the database");
+    }
     Objects.requireNonNull(metricsToken, "metricsToken == null");
     if (metricsToken.isPresent() && metricsToken.get().length() < MIN_ADMIN_KEY_CHARS) {
       throw new ConfigException(
@@ -235,6 +277,11 @@ public record ServerConfig(
           .workerThreads(0)
           .metricsToken(Optional.empty())
           .maxActiveMessages(10_000)
+          .store(Store.EMBEDDED)
+          .dataDir(Path.of("data"))
+          .databaseUrl(Optional.empty())
+          .databaseUser(Optional.empty())
+          .databasePassword(Optional.empty())
           .build();
 
   /**
@@ -317,6 +364,15 @@ public record ServerConfig(
         + (metricsToken.isPresent() ? "set" : "unset")
         + ", maxActiveMessages="
         + maxActiveMessages
+        + ", store="
+        + store
+        + (store == Store.EMBEDDED ? ", dataDir=" + dataDir : "")
+        + (store == Store.DATABASE
+            ? ", databaseUrl="
+                + databaseUrl.orElse("").replaceAll("(?i)(password=)[^&;]*", "$1***")
+                + ", databasePassword="
+                + (databasePassword.isPresent() ? "set" : "unset")
+            : "")
         + "]";
   }
 

@@ -140,7 +140,7 @@ public record JdbcStoreConfig(
   }
 
   /** {@return the URL with any password in it masked, for messages and logs} */
-  String safeUrl() {
+  public String safeUrl() {
     return redact(jdbcUrl);
   }
 

@@ -51,7 +51,8 @@ public final class RunningServer implements AutoCloseable {
             .openAiMaxRetries(0)
             .jwtSecret(JWT_SECRET)
             .allowedOrigins(List.of("http://allowed.example"))
-            .shutdownGrace(Duration.ofSeconds(2));
+            .shutdownGrace(Duration.ofSeconds(2))
+            .store(ServerConfig.Store.MEMORY);
     MiaServer server = new MiaServer(customize.apply(config).build());
     server.start();
     return new RunningServer(fake, server);
