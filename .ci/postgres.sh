@@ -5,6 +5,7 @@
 # database only if they are missing. Runs as root.
 #
 #   export MIA_TEST_POSTGRES_URL="$(.ci/postgres.sh | tail -n 1)"
+#   .ci/postgres.sh stop      # stops the cluster again
 set -euo pipefail
 
 role=mia
@@ -15,6 +16,10 @@ version="$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)"
 if [ -z "$version" ]; then
   echo "PostgreSQL is not installed: apt-get install postgresql" >&2
   exit 1
+fi
+if [ "${1:-}" = stop ]; then
+  pg_ctlcluster "$version" main stop 2>/dev/null || true
+  exit 0
 fi
 # Debian makes the cluster 'main' when the package is installed; make it if it was dropped.
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$version main"; then

@@ -22,7 +22,9 @@ JAVA_OPTS="${MIA_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:Compile
 # One Socket.IO I/O thread, as the reference is one Node thread: the fake OpenAI and the load
 # generator run on the same two cores (docs/PERFORMANCE.md, "Threads").
 WORKERS="${MIA_WORKER_THREADS:-1}"
-JAVA_CMD="MIA_WORKER_THREADS=$WORKERS exec java $JAVA_OPTS -jar $JAR"
+# Each server start gets a fresh embedded store (MIA_STORE=memory or a MIA_DATABASE_URL in the
+# environment choose another store, as for any start).
+JAVA_CMD="MIA_DATA_DIR=\"\$(mktemp -d)\" MIA_WORKER_THREADS=$WORKERS exec java $JAVA_OPTS -jar $JAR"
 OUT="$BENCH/target/results.jsonl"
 mkdir -p "$BENCH/target"
 
