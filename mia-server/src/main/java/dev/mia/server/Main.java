@@ -3,8 +3,12 @@ package dev.mia.server;
 import dev.mia.server.config.ConfigException;
 import dev.mia.server.config.ServerConfig;
 import dev.mia.server.socketio.PortUnavailableException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,13 @@ public final class Main {
       return;
     }
     configureLogging(config.logLevel());
+    // Before the slow parts of the start (the store, the model): a taken port is told at once.
+    Optional<String> portProblem = portProblem(config);
+    if (portProblem.isPresent()) {
+      System.err.println(cannotListen(config, portProblem.get()));
+      System.exit(2);
+      return;
+    }
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("starting with {}", config);
     MiaServer server;
@@ -40,14 +51,7 @@ public final class Main {
       System.exit(2);
       return;
     } catch (PortUnavailableException e) {
-      System.err.println(
-          "mia-server: cannot listen on "
-              + config.host()
-              + ":"
-              + config.port()
-              + " ("
-              + e.getMessage()
-              + "): stop what holds the port or set PORT to a free one");
+      System.err.println(cannotListen(config, e.getMessage()));
       System.exit(2);
       return;
     } catch (RuntimeException e) {
@@ -68,6 +72,30 @@ public final class Main {
     server.stop();
     log.info("stopped");
     System.exit(0);
+  }
+
+  private static String cannotListen(ServerConfig config, String why) {
+    return "mia-server: cannot listen on "
+        + config.host()
+        + ":"
+        + config.port()
+        + " ("
+        + why
+        + "): stop what holds the port or set PORT to a free one";
+  }
+
+  /** {@return why the configured port cannot be bound now, if it cannot} */
+  private static Optional<String> portProblem(ServerConfig config) {
+    if (config.port() == 0) {
+      return Optional.empty();
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(config.host(), config.port()));
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   /**

@@ -14,8 +14,11 @@ import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.session.InMemorySessionStore;
 import dev.mia.core.session.SessionStore;
 import dev.mia.server.config.ServerConfig;
+import dev.mia.server.follow.ConnectionCap;
+import dev.mia.server.follow.Followers;
 import dev.mia.server.http.HttpRoutes;
 import dev.mia.server.http.MetricsRoute;
+import dev.mia.server.http.OriginPolicy;
 import dev.mia.server.http.TokenPolicy;
 import dev.mia.server.metrics.ServerMetrics;
 import dev.mia.server.model.EventLoopTurns;
@@ -24,7 +27,11 @@ import dev.mia.server.socketio.PortUnavailableException;
 import dev.mia.server.socketio.SocketIoEndpoint;
 import dev.mia.server.store.JdbcSessionStore;
 import dev.mia.server.store.JdbcStoreConfig;
+import dev.mia.server.websocket.MessageStreamEndpoint;
+import dev.mia.server.websocket.WebSocketEndpoint;
+import dev.mia.server.websocket.WebSocketRouter;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,6 +39,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -56,6 +64,8 @@ public final class MiaServer implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mia-timer", true));
   private final ServerMetrics metrics = new ServerMetrics();
+  private final Followers followers = new Followers();
+  private final ConnectionCap connectionCap;
   private final SessionStore store;
   private final ConversationEngine engine;
   private final SocketIoEndpoint socketIo;
@@ -80,11 +90,20 @@ public final class MiaServer implements AutoCloseable {
     this.store = Objects.requireNonNull(store, "store == null");
     this.model = chatModel(config);
     this.moderation = moderation(config);
+    this.connectionCap = ConnectionCap.local(config.maxConnectionsPerUser());
     this.engine = engine(config, store, model, moderation, turnsOffLoop, metrics);
     TokenService tokens = new TokenService(jwtSecret(config));
     this.socketIo =
         new SocketIoEndpoint(
-            config, engine, tokens, httpRoutes(config, tokens, metrics), timer, metrics.observer());
+            config,
+            engine,
+            tokens,
+            httpRoutes(config, tokens, metrics),
+            plainWebSockets(config, tokens),
+            timer,
+            metrics.observer(),
+            followers,
+            connectionCap);
     metrics.connections("websocket", () -> socketIo.connections(Transport.WEBSOCKET));
     metrics.connections("polling", () -> socketIo.connections(Transport.POLLING));
   }
@@ -290,6 +309,22 @@ public final class MiaServer implements AutoCloseable {
     byte[] bytes = new byte[48];
     new SecureRandom().nextBytes(bytes);
     return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private Optional<ChannelHandler> plainWebSockets(ServerConfig config, TokenService tokens) {
+    if (!config.plainWebSockets()) {
+      return Optional.empty();
+    }
+    List<WebSocketEndpoint> endpoints =
+        List.of(
+            new MessageStreamEndpoint(
+                engine,
+                tokens,
+                connectionCap,
+                followers,
+                config.crisisResources(),
+                Clock.systemUTC()));
+    return Optional.of(new WebSocketRouter(endpoints, new OriginPolicy(config.allowedOrigins())));
   }
 
   private static HttpRoutes httpRoutes(

@@ -32,11 +32,24 @@ class ServerRoomsTest {
           "model", Set.of(),
           "metrics", Set.of(),
           "store", Set.of(),
+          "follow", Set.of(),
           "http", Set.of("config"),
-          "socketio", Set.of("config", "compat"));
+          "socketio", Set.of("config", "compat", "follow"),
+          "websocket", Set.of("config", "http", "follow"));
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "metrics", "store", "http", "socketio"})
+  @ValueSource(
+      strings = {
+        "config",
+        "compat",
+        "model",
+        "metrics",
+        "store",
+        "follow",
+        "http",
+        "socketio",
+        "websocket"
+      })
   void aRoomUsesOnlyTheRoomsBelowIt(String room) throws IOException {
     Set<String> used = new TreeSet<>();
     try (Stream<Path> files = Files.list(MAIN.resolve(room))) {
@@ -55,7 +68,18 @@ class ServerRoomsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "metrics", "store", "http", "socketio"})
+  @ValueSource(
+      strings = {
+        "config",
+        "compat",
+        "model",
+        "metrics",
+        "store",
+        "follow",
+        "http",
+        "socketio",
+        "websocket"
+      })
   void everyRoomSaysWhatItHoldsInItsPackageInfo(String room) {
     assertEquals(true, Files.isRegularFile(MAIN.resolve(room).resolve("package-info.java")), room);
   }

@@ -67,6 +67,7 @@ final class EnvironmentReader {
     text("MIA_DATA_DIR").map(Path::of).ifPresent(b::dataDir);
     b.databaseUser(text("MIA_DATABASE_USER"));
     b.databasePassword(text("MIA_DATABASE_PASSWORD"));
+    bool("ENABLE_WEBSOCKET").ifPresent(b::plainWebSockets);
     b.promptsFile(text("MIA_PROMPTS_FILE").map(EnvironmentReader::readableFile));
     text("MIA_CRISIS_RESOURCES_FILE")
         .map(file -> CrisisResourcesFile.read(Path.of(file)))

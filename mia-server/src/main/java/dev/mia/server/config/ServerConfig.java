@@ -62,6 +62,8 @@ import java.util.Optional;
  * @param databaseUrl the JDBC URL of a shared database ({@code MIA_DATABASE_URL})
  * @param databaseUser the database user, unless the URL says it ({@code MIA_DATABASE_USER})
  * @param databasePassword the user's password ({@code MIA_DATABASE_PASSWORD}); never shown
+ * @param plainWebSockets whether the plain-WebSocket endpoints {@code /ws} and {@code /ws/chat} are
+ *     served ({@code ENABLE_WEBSOCKET})
  */
 @RecordBuilder
 @RecordBuilder.Options(
@@ -101,7 +103,8 @@ public record ServerConfig(
     Path dataDir,
     Optional<String> databaseUrl,
     Optional<String> databaseUser,
-    Optional<String> databasePassword) {
+    Optional<String> databasePassword,
+    boolean plainWebSockets) {
 
   /** The log levels {@code LOG_LEVEL} accepts: ours and Winston's. */
   public static final List<String> LOG_LEVELS =
@@ -282,6 +285,7 @@ public record ServerConfig(
           .databaseUrl(Optional.empty())
           .databaseUser(Optional.empty())
           .databasePassword(Optional.empty())
+          .plainWebSockets(true)
           .build();
 
   /**

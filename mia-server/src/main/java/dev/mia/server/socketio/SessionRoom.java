@@ -112,10 +112,14 @@ final class SessionRoom {
     one.run();
   }
 
-  /** Sends one event to every joined connection but {@code sender}, through the library. */
-  void sendToOthers(SocketIOClient sender, String event, Object payload) {
+  /**
+   * Sends one event to every joined connection but {@code sender} (a connection of any transport),
+   * through the library.
+   */
+  void sendToOthers(Object sender, String event, Object payload) {
     for (SocketIOClient client : namespace.getRoomClients(sessionId)) {
-      if (!client.getSessionId().equals(sender.getSessionId())) {
+      if (!(sender instanceof SocketIOClient own
+          && own.getSessionId().equals(client.getSessionId()))) {
         client.sendEvent(event, payload);
       }
     }

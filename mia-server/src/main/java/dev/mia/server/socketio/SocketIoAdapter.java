@@ -15,13 +15,14 @@ import dev.mia.core.conversation.ConversationObserver;
 import dev.mia.core.conversation.ErrorCode;
 import dev.mia.core.conversation.JoinResult;
 import dev.mia.core.conversation.SubmitResult;
+import dev.mia.server.follow.ConnectionCap;
+import dev.mia.server.follow.Followers;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,13 @@ final class SocketIoAdapter {
   private final ConnectionCap connectionCap;
   private final boolean requireAuth;
   private final ScheduledExecutorService timer;
-  private final Function<String, SessionRoom> rooms;
+  private final Followers followers;
   private final ConversationObserver observer;
 
   /**
    * An adapter admitting connections with {@code tokens} under {@code connectionCap} (only with a
-   * valid token if {@code requireAuth}), relaying replies to {@code rooms}, and closing refused
-   * connections on {@code timer}.
+   * valid token if {@code requireAuth}), relaying replies and a user's messages to the session's
+   * {@code followers} on every transport, and closing refused connections on {@code timer}.
    */
   SocketIoAdapter(
       ConversationEngine engine,
@@ -59,14 +60,14 @@ final class SocketIoAdapter {
       ConnectionCap connectionCap,
       boolean requireAuth,
       ScheduledExecutorService timer,
-      Function<String, SessionRoom> rooms,
+      Followers followers,
       ConversationObserver observer) {
     this.engine = engine;
     this.tokens = tokens;
     this.connectionCap = connectionCap;
     this.requireAuth = requireAuth;
     this.timer = timer;
-    this.rooms = rooms;
+    this.followers = followers;
     this.observer = observer;
   }
 
@@ -284,7 +285,6 @@ final class SocketIoAdapter {
   /** {@return a stage that completes once the message is accepted or refused} */
   private CompletionStage<?> submit(
       SocketIOClient client, AckRequest ack, String userId, String sessionId, String message) {
-    SessionRoom room = rooms.apply(sessionId);
     // In the room before the message is submitted: its reply may start at once.
     CompletionStage<Boolean> inRoom =
         client.getAllRooms().contains(sessionId)
@@ -297,7 +297,8 @@ final class SocketIoAdapter {
                       return own.isPresent();
                     });
     return inRoom
-        .thenCompose(ownsIt -> engine.submitAsync(userId, sessionId, message, new ReplyRelay(room)))
+        .thenCompose(
+            ownsIt -> engine.submitAsync(userId, sessionId, message, followers.replies(sessionId)))
         .thenAccept(
             result -> {
               if (result instanceof SubmitResult.Refused refused) {
@@ -305,10 +306,7 @@ final class SocketIoAdapter {
                 return;
               }
               acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
-              room.sendToOthers(
-                  client,
-                  "user_message",
-                  new WirePayloads.UserMessage(sessionId, message, System.currentTimeMillis()));
+              followers.userMessage(sessionId, message, System.currentTimeMillis(), client);
             });
   }
 

@@ -13,10 +13,13 @@ import dev.mia.core.conversation.ConversationObserver;
 import dev.mia.server.compat.DroppedDefaultPipeline;
 import dev.mia.server.compat.QuietExceptionListener;
 import dev.mia.server.config.ServerConfig;
+import dev.mia.server.follow.ConnectionCap;
+import dev.mia.server.follow.Followers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.epoll.Epoll;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -32,30 +35,29 @@ public final class SocketIoEndpoint {
 
   /**
    * An endpoint for {@code engine} as {@code config} describes, identifying users with {@code
-   * tokens}, answering plain HTTP with {@code httpRoutes}, timing refusals on {@code timer}, and
-   * telling {@code observer} of the connections it refuses.
+   * tokens}, answering plain HTTP with {@code httpRoutes} and plain-WebSocket upgrades with {@code
+   * plainWebSockets}, timing refusals on {@code timer}, and telling {@code observer} of the
+   * connections it refuses.
    */
   public SocketIoEndpoint(
       ServerConfig config,
       ConversationEngine engine,
       TokenService tokens,
       ChannelHandler httpRoutes,
+      Optional<ChannelHandler> plainWebSockets,
       ScheduledExecutorService timer,
-      ConversationObserver observer) {
+      ConversationObserver observer,
+      Followers followers,
+      ConnectionCap connectionCap) {
     ReplyJsonSupport json = new ReplyJsonSupport();
     WebSocketChannels webSockets = new WebSocketChannels();
     this.server = new SocketIOServer(configuration(config, json));
     DroppedDefaultPipeline.release(server);
-    server.setPipelineFactory(new SocketIoPipeline(httpRoutes, webSockets));
+    server.setPipelineFactory(new SocketIoPipeline(httpRoutes, plainWebSockets, webSockets));
     Namespace namespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
+    followers.register(new RoomTransport(id -> new SessionRoom(namespace, webSockets, json, id)));
     new SocketIoAdapter(
-            engine,
-            tokens,
-            new ConnectionCap(config.maxConnectionsPerUser()),
-            config.requireAuth(),
-            timer,
-            sessionId -> new SessionRoom(namespace, webSockets, json, sessionId),
-            observer)
+            engine, tokens, connectionCap, config.requireAuth(), timer, followers, observer)
         .install(server);
   }
 

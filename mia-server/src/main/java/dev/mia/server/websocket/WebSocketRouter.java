@@ -120,8 +120,8 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
 
   /**
    * Turns this connection into a plain WebSocket: everything Socket.IO put in the pipeline leaves,
-   * Netty's protocol handler and the endpoint's handler come in, and the request goes round again
-   * for the protocol handler to answer with the handshake.
+   * Netty's protocol handler and the endpoint's handler come in, and the request goes on to the
+   * protocol handler, which answers it with the handshake.
    */
   private static void upgrade(
       ChannelHandlerContext ctx, FullHttpRequest request, String path, ChannelHandler handler) {
@@ -149,9 +149,9 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
         "miaWebSocketMessages",
         new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
     pipeline.addAfter("miaWebSocketMessages", "miaWebSocketEndpoint", handler);
-    ChannelHandlerContext protocol = pipeline.context("miaWebSocketProtocol");
+    // From here the request reaches the handshake handler the protocol handler put before itself.
+    ctx.fireChannelRead(request);
     pipeline.remove(ctx.handler());
-    protocol.fireChannelRead(request);
   }
 
   private static void refuse(

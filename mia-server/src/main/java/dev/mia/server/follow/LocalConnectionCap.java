@@ -1,18 +1,18 @@
-package dev.mia.server.socketio;
+package dev.mia.server.follow;
 
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Counts each user's open connections and refuses one past the cap. Thread-safe. */
-final class ConnectionCap {
+/** A {@link ConnectionCap} counted in this process's memory. Thread-safe. */
+final class LocalConnectionCap implements ConnectionCap {
   private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
   private final int maxPerUser;
 
-  ConnectionCap(int maxPerUser) {
+  LocalConnectionCap(int maxPerUser) {
     this.maxPerUser = maxPerUser;
   }
 
-  /** {@return true and counts the connection if the user is under the cap, else false} */
-  boolean tryOpen(String userId) {
+  @Override
+  public boolean tryOpen(String userId) {
     boolean[] admitted = new boolean[1];
     open.compute(
         userId,
@@ -24,8 +24,8 @@ final class ConnectionCap {
     return admitted[0];
   }
 
-  /** Forgets one counted connection of the user. */
-  void close(String userId) {
+  @Override
+  public void close(String userId) {
     open.computeIfPresent(userId, (id, count) -> count <= 1 ? null : count - 1);
   }
 }
