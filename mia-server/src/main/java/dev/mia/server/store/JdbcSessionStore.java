@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.mia.core.profile.Mode;
 import dev.mia.core.safety.SafetyTier;
 import dev.mia.core.session.ChatMessage;
+import dev.mia.core.session.Feedback;
 import dev.mia.core.session.MessageStatus;
+import dev.mia.core.session.ProgressMarker;
 import dev.mia.core.session.Session;
 import dev.mia.core.session.SessionStore;
 import dev.mia.core.session.SessionStoreFullException;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -280,6 +283,73 @@ public final class JdbcSessionStore implements SessionStore {
                 expiredBefore(now));
           }
         });
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordProgress(String sessionId, ProgressMarker marker) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    Objects.requireNonNull(marker, "marker == null");
+    return writer.submit(
+        new Write<>() {
+          @Override
+          Boolean apply(Tx tx) throws SQLException {
+            long now = config.clock().millis();
+            return SessionRows.recordProgress(tx, sessionId, marker, now, expiredBefore(now));
+          }
+        });
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordFeedback(String sessionId, Feedback feedback) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    Objects.requireNonNull(feedback, "feedback == null");
+    return writer.submit(
+        new Write<>() {
+          @Override
+          Boolean apply(Tx tx) throws SQLException {
+            long now = config.clock().millis();
+            return SessionRows.recordFeedback(tx, sessionId, feedback, now, expiredBefore(now));
+          }
+        });
+  }
+
+  @Override
+  public CompletionStage<List<ProgressMarker>> progress(String sessionId) {
+    return readWith(connection -> SessionRows.progress(connection, sessionId, expiredBeforeNow()));
+  }
+
+  @Override
+  public CompletionStage<List<Feedback>> feedback(String sessionId) {
+    return readWith(connection -> SessionRows.feedback(connection, sessionId, expiredBeforeNow()));
+  }
+
+  /** A read on one of the reader threads. */
+  private interface Read<T> {
+    T from(Connection connection) throws SQLException;
+  }
+
+  private <T> CompletionStage<T> readWith(Read<T> read) {
+    if (closed) {
+      return closedStage();
+    }
+    try {
+      return CompletableFuture.supplyAsync(
+          () -> {
+            try (Connection connection = pool.getConnection()) {
+              return read.from(connection);
+            } catch (SQLException e) {
+              log.warn("session store: a read failed: {}", GroupCommitWriter.describe(e));
+              throw new CompletionException(GroupCommitWriter.safe(e));
+            }
+          },
+          readers);
+    } catch (RejectedExecutionException e) {
+      return closedStage();
+    }
+  }
+
+  private long expiredBeforeNow() {
+    return expiredBefore(config.clock().millis());
   }
 
   /**

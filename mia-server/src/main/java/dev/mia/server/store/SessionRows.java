@@ -3,7 +3,9 @@ package dev.mia.server.store;
 import dev.mia.core.profile.Mode;
 import dev.mia.core.safety.SafetyTier;
 import dev.mia.core.session.ChatMessage;
+import dev.mia.core.session.Feedback;
 import dev.mia.core.session.MessageStatus;
+import dev.mia.core.session.ProgressMarker;
 import dev.mia.core.session.Role;
 import dev.mia.core.session.Session;
 import dev.mia.core.session.SessionStatus;
@@ -99,6 +101,23 @@ final class SessionRows {
       "UPDATE messages SET status = 'INTERRUPTED'"
           + " WHERE status = 'PENDING' AND (node_id IS NULL OR (node_id <> ? AND node_id NOT IN"
           + " (SELECT id FROM nodes WHERE heartbeat_at >= ?)))";
+
+  private static final String INSERT_PROGRESS =
+      "INSERT INTO progress_markers (session_id, marker_id, marker_type, description, achieved_at,"
+          + " therapeutic_value) VALUES (?, ?, ?, ?, ?, ?)";
+
+  private static final String PROGRESS =
+      "SELECT marker_id, marker_type, description, achieved_at, therapeutic_value"
+          + " FROM progress_markers p JOIN sessions s ON s.id = p.session_id"
+          + " WHERE p.session_id = ? AND s.written_at >= ? ORDER BY achieved_at, marker_id";
+
+  private static final String INSERT_FEEDBACK =
+      "INSERT INTO feedback (session_id, seq, rating, text, given_at) SELECT ?,"
+          + " COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM feedback WHERE session_id = ?";
+
+  private static final String FEEDBACK =
+      "SELECT rating, text, given_at FROM feedback f JOIN sessions s ON s.id = f.session_id"
+          + " WHERE f.session_id = ? AND s.written_at >= ? ORDER BY seq";
 
   private static final String FORGET_STALE = "DELETE FROM nodes WHERE id <> ? AND heartbeat_at < ?";
 
@@ -206,6 +225,91 @@ final class SessionRows {
     delete.setString(1, sessionId);
     delete.setLong(2, expiredBefore);
     return delete.executeUpdate();
+  }
+
+  /** Keeps a progress marker with the session. {@return whether the session exists} */
+  static boolean recordProgress(
+      Tx tx, String sessionId, ProgressMarker marker, long now, long expiredBefore)
+      throws SQLException {
+    if (!touch(tx, sessionId, now, expiredBefore)) {
+      return false;
+    }
+    PreparedStatement insert = tx.prepare(INSERT_PROGRESS);
+    insert.setString(1, sessionId);
+    insert.setString(2, marker.markerId());
+    insert.setString(3, marker.markerType());
+    insert.setString(4, marker.description());
+    insert.setLong(5, marker.achievedAt());
+    insert.setDouble(6, marker.therapeuticValue());
+    insert.executeUpdate();
+    return true;
+  }
+
+  /** Keeps a rating with the session. {@return whether the session exists} */
+  static boolean recordFeedback(
+      Tx tx, String sessionId, Feedback feedback, long now, long expiredBefore)
+      throws SQLException {
+    if (!touch(tx, sessionId, now, expiredBefore)) {
+      return false;
+    }
+    PreparedStatement insert = tx.prepare(INSERT_FEEDBACK);
+    insert.setString(1, sessionId);
+    insert.setInt(2, feedback.rating());
+    insert.setString(3, feedback.text().orElse(null));
+    insert.setLong(4, feedback.givenAt());
+    insert.setString(5, sessionId);
+    insert.executeUpdate();
+    return true;
+  }
+
+  /** {@return the session's progress markers, oldest first} */
+  static List<ProgressMarker> progress(Connection connection, String sessionId, long expiredBefore)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(PROGRESS)) {
+      select.setString(1, sessionId);
+      select.setLong(2, expiredBefore);
+      List<ProgressMarker> markers = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          markers.add(
+              new ProgressMarker(
+                  rows.getString(1),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getLong(4),
+                  rows.getDouble(5)));
+        }
+      }
+      return markers;
+    }
+  }
+
+  /** {@return the session's feedback, oldest first} */
+  static List<Feedback> feedback(Connection connection, String sessionId, long expiredBefore)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(FEEDBACK)) {
+      select.setString(1, sessionId);
+      select.setLong(2, expiredBefore);
+      List<Feedback> given = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          given.add(
+              new Feedback(
+                  rows.getInt(1), Optional.ofNullable(rows.getString(2)), rows.getLong(3)));
+        }
+      }
+      return given;
+    }
+  }
+
+  /** Marks the session written now, if it has not expired. {@return whether it exists} */
+  private static boolean touch(Tx tx, String sessionId, long now, long expiredBefore)
+      throws SQLException {
+    PreparedStatement touch = tx.prepare(TOUCH);
+    touch.setLong(1, now);
+    touch.setString(2, sessionId);
+    touch.setLong(3, expiredBefore);
+    return touch.executeUpdate() == 1;
   }
 
   /** Appends {@code message}, owed by {@code nodeId}. {@return whether the session exists} */
