@@ -1,31 +1,35 @@
 package dev.mia.server.socketio;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
-/** Counts each user's open connections and refuses one past the cap. Thread-safe. */
-final class ConnectionCap {
-  private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
-  private final int maxPerUser;
+/**
+ * Counts each user's open connections and refuses one past the cap. {@link #local} counts this
+ * process's connections; a cap shared by a cluster of servers counts every server's (see {@code
+ * dev.mia.server.cluster}). Thread-safe; the stage may complete on any thread.
+ */
+public interface ConnectionCap extends AutoCloseable {
 
-  ConnectionCap(int maxPerUser) {
-    this.maxPerUser = maxPerUser;
+  /**
+   * {@return a stage completing with the place of one more connection of {@code userId}, or empty
+   * when the user is at the cap} The stage never fails: a cap that cannot decide (its store is
+   * unreachable) admits the connection.
+   */
+  CompletionStage<Optional<Place>> tryOpen(String userId);
+
+  /** One connection's place under its user's cap. */
+  @FunctionalInterface
+  interface Place {
+    /** Gives the place back; a second call does nothing. */
+    void close();
   }
 
-  /** {@return true and counts the connection if the user is under the cap, else false} */
-  boolean tryOpen(String userId) {
-    boolean[] admitted = new boolean[1];
-    open.compute(
-        userId,
-        (id, count) -> {
-          int current = count == null ? 0 : count;
-          admitted[0] = current < maxPerUser;
-          return admitted[0] ? current + 1 : count;
-        });
-    return admitted[0];
-  }
+  /** Gives back what this cap holds; by default nothing. */
+  @Override
+  default void close() {}
 
-  /** Forgets one counted connection of the user. */
-  void close(String userId) {
-    open.computeIfPresent(userId, (id, count) -> count <= 1 ? null : count - 1);
+  /** {@return a cap of {@code maxPerUser} connections per user, counted in this process} */
+  static ConnectionCap local(int maxPerUser) {
+    return new LocalConnectionCap(maxPerUser);
   }
 }

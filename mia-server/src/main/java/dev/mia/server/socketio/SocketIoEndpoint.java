@@ -27,10 +27,11 @@ public final class SocketIoEndpoint {
   public static final int MAX_PAYLOAD_BYTES = 1_000_000;
 
   private final SocketIOServer server;
+  private final RoomEvents roomEvents;
 
   /**
-   * An endpoint for {@code engine} as {@code config} describes, identifying users with {@code
-   * tokens}, answering plain HTTP with {@code httpRoutes}, and timing refusals on {@code timer}.
+   * An endpoint for {@code engine} as {@code config} describes, for a server that is alone:
+   * connections counted in this process, room events kept here.
    */
   public SocketIoEndpoint(
       ServerConfig config,
@@ -38,20 +39,54 @@ public final class SocketIoEndpoint {
       TokenService tokens,
       ChannelHandler httpRoutes,
       ScheduledExecutorService timer) {
+    this(
+        config,
+        engine,
+        tokens,
+        httpRoutes,
+        timer,
+        ConnectionCap.local(config.maxConnectionsPerUser()),
+        RoomEvents.none());
+  }
+
+  /**
+   * An endpoint for {@code engine} as {@code config} describes, identifying users with {@code
+   * tokens} and admitting them under {@code connectionCap}, answering plain HTTP with {@code
+   * httpRoutes}, timing refusals on {@code timer}, and sharing the events of sessions' rooms with
+   * other servers through {@code roomEvents}, which it {@linkplain RoomEvents#start starts}. The
+   * cap and the room events stay the caller's to close.
+   */
+  public SocketIoEndpoint(
+      ServerConfig config,
+      ConversationEngine engine,
+      TokenService tokens,
+      ChannelHandler httpRoutes,
+      ScheduledExecutorService timer,
+      ConnectionCap connectionCap,
+      RoomEvents roomEvents) {
     ReplyJsonSupport json = new ReplyJsonSupport();
     WebSocketChannels webSockets = new WebSocketChannels();
+    this.roomEvents = roomEvents;
     this.server = new SocketIOServer(configuration(config, json));
     DroppedDefaultPipeline.release(server);
-    server.setPipelineFactory(new SocketIoPipeline(httpRoutes, webSockets));
     Namespace namespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
-    new SocketIoAdapter(
+    SocketIoAdapter adapter =
+        new SocketIoAdapter(
             engine,
             tokens,
-            new ConnectionCap(config.maxConnectionsPerUser()),
+            connectionCap,
             config.requireAuth(),
             timer,
-            sessionId -> new SessionRoom(namespace, webSockets, json, sessionId))
-        .install(server);
+            sessionId -> new SessionRoom(namespace, webSockets, json, roomEvents, sessionId));
+    server.setPipelineFactory(
+        new SocketIoPipeline(httpRoutes, webSockets, new AdmissionGate(adapter::decide)));
+    adapter.install(server);
+    // What other servers send to a room goes to the connections here only: never published again.
+    RoomEvents none = RoomEvents.none();
+    roomEvents.start(
+        (sessionId, event, payloadJson) ->
+            new SessionRoom(namespace, webSockets, json, none, sessionId)
+                .deliver(event, payloadJson));
   }
 
   private static Configuration configuration(ServerConfig config, ReplyJsonSupport json) {
