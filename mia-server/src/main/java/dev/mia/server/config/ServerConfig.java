@@ -53,6 +53,12 @@ import java.util.Optional;
  * @param promptsFile a properties file replacing the built-in system prompts
  * @param crisisResources the resources sent with every safety alert, at least one
  * @param workerThreads Netty I/O threads; 0 means one per core
+ * @param redis the Redis that the servers of a cluster share; empty means a server alone ({@code
+ *     MIA_REDIS_URL})
+ * @param redisKeyPrefix what every key and channel of this deployment starts with in Redis ({@code
+ *     MIA_REDIS_KEY_PREFIX})
+ * @param clusterLease how long a server that stopped answering keeps its session locks and
+ *     connection places in Redis ({@code MIA_CLUSTER_LEASE})
  */
 @RecordBuilder
 @RecordBuilder.Options(
@@ -85,7 +91,10 @@ public record ServerConfig(
     Duration shutdownGrace,
     Optional<Path> promptsFile,
     List<CrisisResource> crisisResources,
-    int workerThreads) {
+    int workerThreads,
+    Optional<RedisAddress> redis,
+    String redisKeyPrefix,
+    Duration clusterLease) {
 
   /** The log levels {@code LOG_LEVEL} accepts: ours and Winston's. */
   public static final List<String> LOG_LEVELS =
@@ -93,6 +102,9 @@ public record ServerConfig(
 
   /** The fewest characters of an operator key. */
   public static final int MIN_ADMIN_KEY_CHARS = 16;
+
+  /** The shortest lease of a lock or a connection place in Redis. */
+  public static final Duration MIN_CLUSTER_LEASE = Duration.ofMillis(300);
 
   /** The fewest bytes of a JWT secret: HS256 needs a 256-bit key. */
   public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -188,6 +200,17 @@ public record ServerConfig(
       throw new ConfigException("MIA_CRISIS_RESOURCES_FILE must name at least one resource");
     }
     WORKER_THREADS.check(workerThreads);
+    Objects.requireNonNull(redis, "redis == null");
+    requireText("MIA_REDIS_KEY_PREFIX", redisKeyPrefix);
+    requirePositive("MIA_CLUSTER_LEASE", clusterLease);
+    if (clusterLease.compareTo(MIN_CLUSTER_LEASE) < 0) {
+      throw new ConfigException(
+          "MIA_CLUSTER_LEASE must be at least "
+              + MIN_CLUSTER_LEASE.toMillis()
+              + "ms (a lease is renewed every third of it); was "
+              + clusterLease.toMillis()
+              + "ms");
+    }
   }
 
   /** The settings of a server started with no variables at all. */
@@ -220,6 +243,9 @@ public record ServerConfig(
           .promptsFile(Optional.empty())
           .crisisResources(CrisisResources.unitedStates())
           .workerThreads(0)
+          .redis(Optional.empty())
+          .redisKeyPrefix("mia:")
+          .clusterLease(Duration.ofSeconds(30))
           .build();
 
   /**
@@ -298,6 +324,11 @@ public record ServerConfig(
         + shutdownGrace
         + ", workerThreads="
         + (workerThreads == 0 ? "one per core" : workerThreads)
+        + ", redis="
+        + redis.map(RedisAddress::toString).orElse("none")
+        + (redis.isPresent()
+            ? ", redisKeyPrefix=" + redisKeyPrefix + ", clusterLease=" + clusterLease
+            : "")
         + "]";
   }
 

@@ -228,4 +228,75 @@ class ServerConfigTest {
 
     assertEquals(List.of("https://app.example.org"), config.allowedOrigins());
   }
+
+  @Test
+  void withoutARedisUrlTheServerIsAlone() {
+    assertEquals(Optional.empty(), ServerConfig.fromEnvironment(Map.of()).redis());
+  }
+
+  @Test
+  void aRedisUrlNamesHostPortPasswordAndDatabase() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+            Map.of(
+                "MIA_REDIS_URL", "redis://:s3cret%40x@redis.internal:6380/2",
+                "MIA_REDIS_KEY_PREFIX", "mia-eu:",
+                "MIA_CLUSTER_LEASE", "10s"));
+
+    RedisAddress redis = config.redis().orElseThrow();
+    assertEquals("redis.internal:6380", redis.hostAndPort());
+    assertEquals(Optional.of("s3cret@x"), redis.password());
+    assertEquals(Optional.empty(), redis.username());
+    assertEquals(2, redis.database());
+    assertFalse(redis.tls());
+    assertEquals("redis://redis.internal:6380", redis.url());
+    assertEquals("mia-eu:", config.redisKeyPrefix());
+    assertEquals(Duration.ofSeconds(10), config.clusterLease());
+  }
+
+  @Test
+  void aRedisUrlWithoutAPortUsesTheDefaultOne() {
+    RedisAddress redis = RedisAddress.parse("rediss://user:pw@cache.example.org");
+
+    assertEquals("cache.example.org:6379", redis.hostAndPort());
+    assertEquals(Optional.of("user"), redis.username());
+    assertTrue(redis.tls());
+  }
+
+  @Test
+  void aBadRedisUrlStopsTheStartNamingTheVariableWithoutEchoingIt() {
+    for (String bad :
+        List.of("cache:6379", "http://:pw@cache:6379", "redis://:pw@", "redis://cache:6379/x")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> ServerConfig.fromEnvironment(Map.of("MIA_REDIS_URL", bad)),
+              bad);
+
+      assertTrue(e.getMessage().startsWith("MIA_REDIS_URL must be a Redis URL"), e.getMessage());
+      assertFalse(e.getMessage().contains(bad), e.getMessage());
+    }
+  }
+
+  @Test
+  void toStringShowsTheRedisButNotItsPassword() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(Map.of("MIA_REDIS_URL", "redis://:hunter22@10.1.2.3:6379"));
+
+    assertTrue(config.toString().contains("redis://10.1.2.3:6379"), config.toString());
+    assertFalse(config.toString().contains("hunter22"), config.toString());
+  }
+
+  @Test
+  void aClusterLeaseTooShortToRenewIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("MIA_CLUSTER_LEASE", "100ms")));
+
+    assertEquals(
+        "MIA_CLUSTER_LEASE must be at least 300ms (a lease is renewed every third of it); was"
+            + " 100ms",
+        e.getMessage());
+  }
 }
