@@ -11,12 +11,16 @@ import dev.mia.core.model.openai.StreamingHttpChatModel;
 import dev.mia.core.safety.ModerationSafetyClassifier;
 import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.session.InMemorySessionStore;
+import dev.mia.core.session.SessionStore;
+import dev.mia.server.cluster.RedisCluster;
 import dev.mia.server.config.ServerConfig;
 import dev.mia.server.http.HttpRoutes;
 import dev.mia.server.http.TokenPolicy;
 import dev.mia.server.model.EventLoopTurns;
 import dev.mia.server.model.NettyChatModel;
+import dev.mia.server.socketio.ConnectionCap;
 import dev.mia.server.socketio.PortUnavailableException;
+import dev.mia.server.socketio.RoomEvents;
 import dev.mia.server.socketio.SocketIoEndpoint;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -35,7 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Mia server: one port serving Socket.IO v4 (websocket and polling) and the REST routes, wired
- * to a {@link ConversationEngine}. Start with {@link #start()}, stop with {@link #stop()}.
+ * to a {@link ConversationEngine}. Start with {@link #start()}, stop with {@link #stop()}. With a
+ * Redis configured ({@code MIA_REDIS_URL}) it is one server of a cluster ({@link RedisCluster}):
+ * session locks, the rate limit, the connection cap and the events of sessions' rooms are shared
+ * with the other servers on that Redis, which must share its session store too.
  */
 public final class MiaServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MiaServer.class);
@@ -48,18 +55,55 @@ public final class MiaServer implements AutoCloseable {
       Executors.newSingleThreadExecutor(new DefaultThreadFactory("mia-turn", true));
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mia-timer", true));
+  private final Optional<RedisCluster> cluster;
+  private final ConnectionCap connectionCap;
+  private final RoomEvents roomEvents;
   private final ConversationEngine engine;
   private final SocketIoEndpoint socketIo;
   private volatile Channel listening;
 
-  /** Builds the server from its configuration; nothing listens until {@link #start()}. */
+  /**
+   * Builds the server from its configuration, with sessions in this process's memory; nothing
+   * listens until {@link #start()}.
+   */
   public MiaServer(ServerConfig config) {
+    this(config, new InMemorySessionStore(config.sessionTtl(), config.maxSessions()));
+  }
+
+  /**
+   * Builds the server from its configuration, with sessions in {@code sessionStore}, for embedding
+   * and tests (two servers of a cluster in one process share one store); nothing listens until
+   * {@link #start()}. The store stays the caller's to close.
+   *
+   * @throws IllegalStateException if the configured Redis cannot be reached
+   */
+  public MiaServer(ServerConfig config, SessionStore sessionStore) {
     this.config = Objects.requireNonNull(config, "config == null");
-    this.model = chatModel(config);
-    this.moderation = moderation(config);
-    this.engine = engine(config, model, moderation, turnsOffLoop);
-    TokenService tokens = new TokenService(jwtSecret(config));
-    this.socketIo = new SocketIoEndpoint(config, engine, tokens, httpRoutes(config, tokens), timer);
+    Objects.requireNonNull(sessionStore, "sessionStore == null");
+    this.cluster =
+        config
+            .redis()
+            .map(
+                redis ->
+                    RedisCluster.connect(redis, config.redisKeyPrefix(), config.clusterLease()));
+    try {
+      this.connectionCap =
+          cluster
+              .map(c -> c.connectionCap(config.maxConnectionsPerUser()))
+              .orElseGet(() -> ConnectionCap.local(config.maxConnectionsPerUser()));
+      this.roomEvents = cluster.map(RedisCluster::roomEvents).orElseGet(RoomEvents::none);
+      this.model = chatModel(config);
+      this.moderation = moderation(config);
+      this.engine = engine(config, sessionStore, cluster, model, moderation, turnsOffLoop);
+      TokenService tokens = new TokenService(jwtSecret(config));
+      this.socketIo =
+          new SocketIoEndpoint(
+              config, engine, tokens, httpRoutes(config, tokens), timer, connectionCap, roomEvents);
+    } catch (RuntimeException e) {
+      // Nothing else is started yet; the Redis client's threads would outlive the failure.
+      cluster.ifPresent(RedisCluster::close);
+      throw e;
+    }
   }
 
   /**
@@ -117,6 +161,8 @@ public final class MiaServer implements AutoCloseable {
   public void close() {
     socketIo.stop();
     engine.close();
+    // After the connections: each gave its place back on the way out.
+    cluster.ifPresent(RedisCluster::close);
     turnsOffLoop.shutdownNow();
     timer.shutdownNow();
     moderation.ifPresent(ModerationSafetyClassifier::close);
@@ -188,21 +234,25 @@ public final class MiaServer implements AutoCloseable {
 
   private static ConversationEngine engine(
       ServerConfig config,
+      SessionStore sessionStore,
+      Optional<RedisCluster> cluster,
       ChatModel model,
       Optional<ModerationSafetyClassifier> moderation,
       ExecutorService offLoop) {
+    RateLimit rateLimit =
+        new RateLimit(config.rateLimitBurst(), config.rateLimitPerMinute(), Duration.ofMinutes(1));
     ConversationEngine.Builder engine =
         ConversationEngine.builder()
             .chatModel(model)
-            .sessionStore(new InMemorySessionStore(config.sessionTtl(), config.maxSessions()))
+            .sessionStore(sessionStore)
             .maxMessageChars(config.maxMessageChars())
             .historyLimit(config.historyLimit())
             .maxQueuedPerSession(config.maxQueuedMessages())
             .modelIdleTimeout(config.modelIdleTimeout())
-            .rateLimit(
-                new RateLimit(
-                    config.rateLimitBurst(), config.rateLimitPerMinute(), Duration.ofMinutes(1)))
+            .rateLimit(rateLimit)
             .crisisResources(config.crisisResources());
+    cluster.ifPresent(
+        c -> engine.sessionLocks(c.sessionLocks()).rateLimiter(c.rateLimiter(rateLimit)));
     config.promptsFile().ifPresent(p -> engine.systemPrompts(SystemPrompts.load(p)));
     if (moderation.isPresent()) {
       // The moderation endpoint blocks, so turns run on the engine's own pool.

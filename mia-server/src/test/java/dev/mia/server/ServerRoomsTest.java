@@ -31,10 +31,11 @@ class ServerRoomsTest {
           "compat", Set.of(),
           "model", Set.of(),
           "http", Set.of("config"),
-          "socketio", Set.of("config", "compat"));
+          "socketio", Set.of("config", "compat"),
+          "cluster", Set.of("socketio", "compat", "config"));
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "http", "socketio"})
+  @ValueSource(strings = {"config", "compat", "model", "http", "socketio", "cluster"})
   void aRoomUsesOnlyTheRoomsBelowIt(String room) throws IOException {
     Set<String> used = new TreeSet<>();
     try (Stream<Path> files = Files.list(MAIN.resolve(room))) {
@@ -53,7 +54,7 @@ class ServerRoomsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "http", "socketio"})
+  @ValueSource(strings = {"config", "compat", "model", "http", "socketio", "cluster"})
   void everyRoomSaysWhatItHoldsInItsPackageInfo(String room) {
     assertEquals(true, Files.isRegularFile(MAIN.resolve(room).resolve("package-info.java")), room);
   }
