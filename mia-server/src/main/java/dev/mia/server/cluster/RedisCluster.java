@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -41,6 +42,7 @@ public final class RedisCluster implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mia-cluster", true));
   private final List<AutoCloseable> parts = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisCluster(RedissonClient redis, String keyPrefix, Duration lease) {
     this.redis = redis;
@@ -136,8 +138,14 @@ public final class RedisCluster implements AutoCloseable {
     return redis;
   }
 
+  /**
+   * Gives back the connection places still held and closes the client; a second call does nothing.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     for (AutoCloseable part : parts) {
       try {
         part.close();

@@ -143,15 +143,18 @@ final class RedisConnectionCap implements ConnectionCap {
         return CompletableFuture.completedFuture(null);
       }
       held.remove(this);
+      CompletableFuture<Boolean> sent;
+      try {
+        sent = places.tryReleaseAsync(permit).toCompletableFuture();
+      } catch (RuntimeException e) { // the client is shut down: the lease will run out
+        sent = CompletableFuture.failedFuture(e);
+      }
       CompletableFuture<Boolean> released =
-          places
-              .tryReleaseAsync(permit)
-              .toCompletableFuture()
-              .exceptionally(
-                  failure -> {
-                    log.debug("a connection place was left to expire: {}", name(failure));
-                    return false;
-                  });
+          sent.exceptionally(
+              failure -> {
+                log.debug("a connection place was left to expire: {}", name(failure));
+                return false;
+              });
       releasing.add(released);
       released.whenComplete((done, failure) -> releasing.remove(released));
       return released;
