@@ -76,19 +76,20 @@ final class SessionRoom {
    * Netty I/O thread, a thread of the cluster client, or the caller's.
    */
   void send(String event, Object payload, Runnable written) {
-    AtomicInteger pending = new AtomicInteger(1);
+    if (otherServers == NoRoomEvents.INSTANCE) {
+      deliver(event, payload, written); // alone: exactly the local path, nothing added
+      return;
+    }
+    AtomicInteger pending = new AtomicInteger(2);
     Runnable one =
         () -> {
           if (pending.decrementAndGet() == 0) {
             written.run();
           }
         };
-    if (otherServers != NoRoomEvents.INSTANCE) {
-      pending.incrementAndGet();
-      otherServers
-          .publish(sessionId, event, json.toJson(payload))
-          .whenComplete((done, failed) -> one.run());
-    }
+    otherServers
+        .publish(sessionId, event, json.toJson(payload))
+        .whenComplete((done, failed) -> one.run());
     deliver(event, payload, one);
   }
 
