@@ -100,8 +100,8 @@ public final class Main {
 
   /**
    * Sets slf4j-simple's default level from {@code LOG_LEVEL} before the first logger exists; the
-   * rest of the logging setup, which keeps the Socket.IO and Netty libraries at WARN because they
-   * log tokens and message text at DEBUG and TRACE, is in {@code simplelogger.properties}. A
+   * rest of the logging setup, which keeps the Socket.IO, Netty and Redis libraries at WARN because
+   * they log tokens and message text at DEBUG and TRACE, is in {@code simplelogger.properties}. A
    * quieter {@code LOG_LEVEL} quiets the libraries too.
    */
   static void configureLogging(String level) {
@@ -118,6 +118,7 @@ public final class Main {
     if ("off".equals(slf4j) || "error".equals(slf4j)) {
       setIfAbsent("org.slf4j.simpleLogger.log.com.corundumstudio", slf4j);
       setIfAbsent("org.slf4j.simpleLogger.log.io.netty", slf4j);
+      setIfAbsent("org.slf4j.simpleLogger.log.org.redisson", slf4j);
     }
   }
 

@@ -35,7 +35,8 @@ class ServerRoomsTest {
           "follow", Set.of(),
           "http", Set.of("config"),
           "socketio", Set.of("config", "compat", "follow"),
-          "websocket", Set.of("config", "http", "follow"));
+          "websocket", Set.of("config", "http", "follow"),
+          "cluster", Set.of("socketio", "follow", "compat", "config"));
 
   @ParameterizedTest
   @ValueSource(
@@ -48,7 +49,8 @@ class ServerRoomsTest {
         "follow",
         "http",
         "socketio",
-        "websocket"
+        "websocket",
+        "cluster"
       })
   void aRoomUsesOnlyTheRoomsBelowIt(String room) throws IOException {
     Set<String> used = new TreeSet<>();
@@ -78,7 +80,8 @@ class ServerRoomsTest {
         "follow",
         "http",
         "socketio",
-        "websocket"
+        "websocket",
+        "cluster"
       })
   void everyRoomSaysWhatItHoldsInItsPackageInfo(String room) {
     assertEquals(true, Files.isRegularFile(MAIN.resolve(room).resolve("package-info.java")), room);

@@ -72,6 +72,9 @@ final class EnvironmentReader {
     text("MIA_CRISIS_RESOURCES_FILE")
         .map(file -> CrisisResourcesFile.read(Path.of(file)))
         .ifPresent(b::crisisResources);
+    b.redis(text("MIA_REDIS_URL").map(RedisAddress::parse));
+    text("MIA_REDIS_KEY_PREFIX").ifPresent(b::redisKeyPrefix);
+    duration("MIA_CLUSTER_LEASE").ifPresent(b::clusterLease);
     return b.build();
   }
 

@@ -64,6 +64,12 @@ import java.util.Optional;
  * @param databasePassword the user's password ({@code MIA_DATABASE_PASSWORD}); never shown
  * @param plainWebSockets whether the plain-WebSocket endpoints {@code /ws} and {@code /ws/chat} are
  *     served ({@code ENABLE_WEBSOCKET})
+ * @param redis the Redis that the servers of a cluster share; empty means a server alone ({@code
+ *     MIA_REDIS_URL})
+ * @param redisKeyPrefix what every key and channel of this deployment starts with in Redis ({@code
+ *     MIA_REDIS_KEY_PREFIX})
+ * @param clusterLease how long a server that stopped answering keeps its session locks and
+ *     connection places in Redis ({@code MIA_CLUSTER_LEASE})
  */
 @RecordBuilder
 @RecordBuilder.Options(
@@ -104,7 +110,10 @@ public record ServerConfig(
     Optional<String> databaseUrl,
     Optional<String> databaseUser,
     Optional<String> databasePassword,
-    boolean plainWebSockets) {
+    boolean plainWebSockets,
+    Optional<RedisAddress> redis,
+    String redisKeyPrefix,
+    Duration clusterLease) {
 
   /** The log levels {@code LOG_LEVEL} accepts: ours and Winston's. */
   public static final List<String> LOG_LEVELS =
@@ -112,6 +121,9 @@ public record ServerConfig(
 
   /** The fewest characters of an operator key. */
   public static final int MIN_ADMIN_KEY_CHARS = 16;
+
+  /** The shortest lease of a lock or a connection place in Redis. */
+  public static final Duration MIN_CLUSTER_LEASE = Duration.ofMillis(300);
 
   /** The fewest bytes of a JWT secret: HS256 needs a 256-bit key. */
   public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -246,6 +258,22 @@ public record ServerConfig(
       throw new ConfigException(
           "MIA_METRICS_TOKEN must be at least " + MIN_ADMIN_KEY_CHARS + " characters");
     }
+    Objects.requireNonNull(redis, "redis == null");
+    if (redis.isPresent() && store == Store.EMBEDDED) {
+      throw new ConfigException(
+          "MIA_REDIS_URL makes this server one of a cluster, whose servers must share one"
+              + " database: set MIA_DATABASE_URL (the embedded store is one server's own file)");
+    }
+    requireText("MIA_REDIS_KEY_PREFIX", redisKeyPrefix);
+    requirePositive("MIA_CLUSTER_LEASE", clusterLease);
+    if (clusterLease.compareTo(MIN_CLUSTER_LEASE) < 0) {
+      throw new ConfigException(
+          "MIA_CLUSTER_LEASE must be at least "
+              + MIN_CLUSTER_LEASE.toMillis()
+              + "ms (a lease is renewed every third of it); was "
+              + clusterLease.toMillis()
+              + "ms");
+    }
   }
 
   /** The settings of a server started with no variables at all. */
@@ -286,6 +314,9 @@ public record ServerConfig(
           .databaseUser(Optional.empty())
           .databasePassword(Optional.empty())
           .plainWebSockets(true)
+          .redis(Optional.empty())
+          .redisKeyPrefix("mia:")
+          .clusterLease(Duration.ofSeconds(30))
           .build();
 
   /**
@@ -376,6 +407,11 @@ public record ServerConfig(
                 + databaseUrl.orElse("").replaceAll("(?i)(password=)[^&;]*", "$1***")
                 + ", databasePassword="
                 + (databasePassword.isPresent() ? "set" : "unset")
+            : "")
+        + ", redis="
+        + redis.map(RedisAddress::toString).orElse("none")
+        + (redis.isPresent()
+            ? ", redisKeyPrefix=" + redisKeyPrefix + ", clusterLease=" + clusterLease
             : "")
         + "]";
   }

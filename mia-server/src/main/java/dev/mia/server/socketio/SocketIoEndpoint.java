@@ -32,15 +32,10 @@ public final class SocketIoEndpoint {
   public static final int MAX_PAYLOAD_BYTES = 1_000_000;
 
   private final SocketIOServer server;
+  private final RoomEvents roomEvents;
 
-  /**
-   * An endpoint for {@code engine} as {@code config} describes, identifying users with {@code
-   * tokens}, answering plain HTTP with {@code httpRoutes} and plain-WebSocket upgrades with {@code
-   * plainWebSockets}, timing refusals on {@code timer}, and telling {@code observer} of the
-   * connections it refuses.
-   */
-  public SocketIoEndpoint(
-      ServerConfig config,
+  /** What an endpoint is wired to; the cap and the room events stay the caller's to close. */
+  public record Parts(
       ConversationEngine engine,
       TokenService tokens,
       ChannelHandler httpRoutes,
@@ -48,17 +43,50 @@ public final class SocketIoEndpoint {
       ScheduledExecutorService timer,
       ConversationObserver observer,
       Followers followers,
-      ConnectionCap connectionCap) {
+      ConnectionCap connectionCap,
+      RoomEvents roomEvents) {}
+
+  /**
+   * An endpoint as {@code config} describes: it identifies users with the parts' tokens and admits
+   * them under the connection cap, answers plain HTTP with the routes and plain-WebSocket upgrades
+   * with their router, times refusals on the timer, tells the observer of the connections it
+   * refuses, registers its rooms with the followers, and shares the events of sessions' rooms with
+   * other servers through the room events, which it {@linkplain RoomEvents#start starts}.
+   */
+  public SocketIoEndpoint(ServerConfig config, Parts parts) {
     ReplyJsonSupport json = new ReplyJsonSupport();
     WebSocketChannels webSockets = new WebSocketChannels();
+    RoomEvents roomEvents = parts.roomEvents();
+    this.roomEvents = roomEvents;
     this.server = new SocketIOServer(configuration(config, json));
     DroppedDefaultPipeline.release(server);
-    server.setPipelineFactory(new SocketIoPipeline(httpRoutes, plainWebSockets, webSockets));
     Namespace namespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
-    followers.register(new RoomTransport(id -> new SessionRoom(namespace, webSockets, json, id)));
-    new SocketIoAdapter(
-            engine, tokens, connectionCap, config.requireAuth(), timer, followers, observer)
-        .install(server);
+    parts
+        .followers()
+        .register(
+            new RoomTransport(id -> new SessionRoom(namespace, webSockets, json, roomEvents, id)));
+    SocketIoAdapter adapter =
+        new SocketIoAdapter(
+            parts.engine(),
+            parts.tokens(),
+            parts.connectionCap(),
+            config.requireAuth(),
+            parts.timer(),
+            parts.followers(),
+            parts.observer());
+    server.setPipelineFactory(
+        new SocketIoPipeline(
+            parts.httpRoutes(),
+            parts.plainWebSockets(),
+            webSockets,
+            new AdmissionGate(adapter::decide)));
+    adapter.install(server);
+    // What other servers send to a room goes to the connections here only: never published again.
+    RoomEvents none = RoomEvents.none();
+    roomEvents.start(
+        (sessionId, event, payloadJson) ->
+            new SessionRoom(namespace, webSockets, json, none, sessionId)
+                .deliver(event, payloadJson));
   }
 
   private static Configuration configuration(ServerConfig config, ReplyJsonSupport json) {

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * Each connection's pipeline: netty-socketio's handlers, the REST routes and the plain-WebSocket
  * endpoints in front of them, the library's fixes ({@link dev.mia.server.compat}) where they act,
- * and the tracking of WebSocket channels for direct reply frames.
+ * the gate that holds a CONNECT packet until the connection is admitted, and the tracking of
+ * WebSocket channels for direct reply frames.
  */
 final class SocketIoPipeline extends SocketIOChannelInitializer {
   private final ChannelHandler httpRoutes;
@@ -26,16 +27,19 @@ final class SocketIoPipeline extends SocketIOChannelInitializer {
   private final PendingPolls pendingPolls = new PendingPolls();
   private final PollingConnectionClose connectionClose = new PollingConnectionClose();
   private final ConnectPacketAuth connectAuth = new ConnectPacketAuth();
+  private final AdmissionGate admissionGate;
   private UpgradeNoops upgradeNoops;
   private EncoderHandler encoder;
 
   SocketIoPipeline(
       ChannelHandler httpRoutes,
       Optional<ChannelHandler> plainWebSockets,
-      WebSocketChannels webSockets) {
+      WebSocketChannels webSockets,
+      AdmissionGate admissionGate) {
     this.httpRoutes = httpRoutes;
     this.plainWebSockets = plainWebSockets;
     this.webSockets = webSockets;
+    this.admissionGate = admissionGate;
   }
 
   @Override
@@ -62,5 +66,7 @@ final class SocketIoPipeline extends SocketIOChannelInitializer {
     pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
     pipeline.addAfter("miaPendingPolls", "miaPollingConnectionClose", connectionClose);
     pipeline.addAfter("miaPollingConnectionClose", "miaConnectPacketAuth", connectAuth);
+    // Right behind it: a CONNECT packet, now with its auth, waits here for the admission decision.
+    pipeline.addAfter("miaConnectPacketAuth", "miaAdmissionGate", admissionGate);
   }
 }

@@ -86,26 +86,38 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
   }
 
   @Override
-  public Admission admit(FullHttpRequest request) {
+  public CompletionStage<Admission> admit(FullHttpRequest request) {
     Optional<String> user = Bearer.user(request, tokens);
     if (user.isEmpty()) {
-      return new Admission.Refused(
-          HttpResponseStatus.UNAUTHORIZED,
-          "AUTH_REQUIRED",
-          "A valid token is required: ws://host/ws?token=<JWT>");
+      return CompletableFuture.completedFuture(
+          new Admission.Refused(
+              HttpResponseStatus.UNAUTHORIZED,
+              "AUTH_REQUIRED",
+              "A valid token is required: ws://host/ws?token=<JWT>"));
     }
-    if (!cap.tryOpen(user.get())) {
-      return new Admission.Refused(
-          HttpResponseStatus.TOO_MANY_REQUESTS,
-          "TOO_MANY_CONNECTIONS",
-          "Too many connections for this user");
-    }
-    return new Admission.Admitted(user.get());
+    return cap.tryOpen(user.get())
+        .thenApply(
+            place ->
+                place.isPresent()
+                    ? new Admission.Admitted(new Admitted(user.get(), place.get()))
+                    : new Admission.Refused(
+                        HttpResponseStatus.TOO_MANY_REQUESTS,
+                        "TOO_MANY_CONNECTIONS",
+                        "Too many connections for this user"));
+  }
+
+  /** Who an admitted connection is, and its place under the user's cap. */
+  private record Admitted(String userId, ConnectionCap.Place place) {}
+
+  @Override
+  public void abandon(Admission.Admitted admitted) {
+    ((Admitted) admitted.state()).place().close();
   }
 
   @Override
   public ChannelHandler open(Admission.Admitted admitted) {
-    return new Socket((String) admitted.state());
+    Admitted who = (Admitted) admitted.state();
+    return new Socket(who.userId(), who.place());
   }
 
   @Override
@@ -149,9 +161,11 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
   /** One connection: its user, and the messages it sends. */
   private final class Socket extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final String userId;
+    private final ConnectionCap.Place place;
 
-    Socket(String userId) {
+    Socket(String userId, ConnectionCap.Place place) {
       this.userId = userId;
+      this.place = place;
     }
 
     @Override
@@ -169,7 +183,7 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       unfollowAll(ctx.channel());
-      cap.close(userId);
+      place.close();
       ctx.fireChannelInactive();
     }
 

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One plain-WebSocket protocol served on the server's port: the paths it answers, who it lets in
@@ -16,11 +17,21 @@ public interface WebSocketEndpoint {
   /** {@return the request paths this endpoint answers, e.g. {@code /ws}} */
   List<String> paths();
 
-  /** {@return the decision on an upgrade request to one of {@link #paths()}} */
-  Admission admit(FullHttpRequest request);
+  /**
+   * {@return a stage with the decision on an upgrade request to one of {@link #paths()}} It may
+   * complete on any thread (a shared connection cap answers from Redis); the request stays valid
+   * until it does, and the endpoint must not keep it.
+   */
+  CompletionStage<Admission> admit(FullHttpRequest request);
 
   /** {@return a new handler for one admitted connection; it receives {@code WebSocketFrame}s} */
   ChannelHandler open(Admission.Admitted admitted);
+
+  /**
+   * The client left before an admitted connection could be opened: whatever the admission holds (a
+   * place under a connection cap) goes back. Does nothing by default.
+   */
+  default void abandon(Admission.Admitted admitted) {}
 
   /** What becomes of an upgrade request. */
   sealed interface Admission {

@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,14 +97,50 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
           ctx, request, HttpResponseStatus.FORBIDDEN, "ORIGIN_NOT_ALLOWED", "Origin not allowed");
       return;
     }
-    WebSocketEndpoint.Admission admission;
+    CompletionStage<WebSocketEndpoint.Admission> admission;
     try {
       admission = endpoint.admit(request);
     } catch (RuntimeException e) {
-      log.error("WebSocket admission on {} failed: {}", path, e.getClass().getName());
-      refuse(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Error");
-      return;
+      admission = CompletableFuture.failedFuture(e);
     }
+    // Nothing more may be read until the decision: the client sends nothing before the handshake.
+    ctx.channel().config().setAutoRead(false);
+    admission.whenComplete(
+        (decided, failure) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      ctx.channel().config().setAutoRead(true);
+                      if (!ctx.channel().isActive()) {
+                        request.release();
+                        if (decided instanceof WebSocketEndpoint.Admission.Admitted admitted) {
+                          endpoint.abandon(admitted);
+                        }
+                        return;
+                      }
+                      if (failure != null) {
+                        log.error(
+                            "WebSocket admission on {} failed: {}",
+                            path,
+                            failure.getClass().getName());
+                        refuse(
+                            ctx,
+                            request,
+                            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            "INTERNAL_ERROR",
+                            "Error");
+                      } else {
+                        proceed(ctx, request, path, endpoint, decided);
+                      }
+                    }));
+  }
+
+  private static void proceed(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      String path,
+      WebSocketEndpoint endpoint,
+      WebSocketEndpoint.Admission admission) {
     if (admission instanceof WebSocketEndpoint.Admission.Refused refused) {
       refuse(ctx, request, refused.status(), refused.code(), refused.message());
     } else if (admission instanceof WebSocketEndpoint.Admission.Admitted admitted) {
