@@ -17,16 +17,24 @@ REPO="$(cd "$BENCH/.." && pwd)"
 SHARED="$(cd "$REPO/../shared/bench" && pwd)"
 COMPARE="$SHARED/compare.sh"
 JAR="$REPO/mia-server/target/mia-server.jar"
-# Chosen for a 2-core machine: see docs/PERFORMANCE.md, "JVM flags".
-JAVA_OPTS="${MIA_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 -Xss256k -Xmn64m -XX:MaxRAMPercentage=50}"
+# The server's JVM flags (docs/PERFORMANCE.md, "JVM flags"): mia.jvm.flags in mia-server/pom.xml,
+# which the build writes to this argument file; read here so that the command line, and what
+# compare.sh logs of it, shows them.
+JVM_OPTIONS="$REPO/mia-server/target/jvm.options"
+[[ -f "$JAR" && -f "$JVM_OPTIONS" ]] || {
+  echo "bench: $JAR or $JVM_OPTIONS is missing; run: mvn -B package -DskipTests" >&2
+  exit 1
+}
+JAVA_OPTS="${MIA_JAVA_OPTS:-$(grep -v '^#' "$JVM_OPTIONS" | xargs)}"
 # One Socket.IO I/O thread, as the reference is one Node thread: the fake OpenAI and the load
 # generator run on the same two cores (docs/PERFORMANCE.md, "Threads").
 WORKERS="${MIA_WORKER_THREADS:-1}"
-JAVA_CMD="MIA_WORKER_THREADS=$WORKERS exec java $JAVA_OPTS -jar $JAR"
+# Each server start gets a fresh embedded store (MIA_STORE=memory or a MIA_DATABASE_URL in the
+# environment choose another store, as for any start).
+JAVA_CMD="MIA_DATA_DIR=\"\$(mktemp -d)\" MIA_WORKER_THREADS=$WORKERS exec java $JAVA_OPTS -jar $JAR"
 OUT="$BENCH/target/results.jsonl"
 mkdir -p "$BENCH/target"
 
-[[ -f "$JAR" ]] || { echo "bench: $JAR is missing; run: mvn -B package -DskipTests" >&2; exit 1; }
 [[ -d "$BENCH/node_modules" ]] || (cd "$BENCH" && npm ci --no-audit --no-fund --silent)
 
 log() { printf 'bench: %s\n' "$*" >&2; }

@@ -16,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -208,6 +209,8 @@ export async function startStack({ name = 'e2e', env = {}, fakeEnv = {}, envFor 
       OPENAI_API_KEY: 'test-key',
       JWT_SECRET: TEST_JWT_SECRET,
       ALLOWED_ORIGINS: serverUrl,
+      // A fresh embedded store per stack, outside the working copy.
+      MIA_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-data-')),
       ...(envFor ? envFor(port) : {}),
       ...env,
     };

@@ -12,6 +12,8 @@ import dev.mia.core.safety.SafetyAssessment;
 import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyTier;
 import dev.mia.core.session.ChatMessage;
+import dev.mia.core.session.Feedback;
+import dev.mia.core.session.ProgressMarker;
 import dev.mia.core.session.Role;
 import dev.mia.core.session.Session;
 import dev.mia.core.session.SessionStore;
@@ -74,6 +76,26 @@ class EmbeddingTest {
     @Override
     public CompletionStage<Boolean> settle(String sessionId, Optional<ChatMessage> reply) {
       return change(sessionId, s -> s.withSettled(reply));
+    }
+
+    @Override
+    public CompletionStage<Boolean> recordProgress(String sessionId, ProgressMarker marker) {
+      return change(sessionId, s -> s);
+    }
+
+    @Override
+    public CompletionStage<Boolean> recordFeedback(String sessionId, Feedback feedback) {
+      return change(sessionId, s -> s);
+    }
+
+    @Override
+    public CompletionStage<List<ProgressMarker>> progress(String sessionId) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+
+    @Override
+    public CompletionStage<List<Feedback>> feedback(String sessionId) {
+      return CompletableFuture.completedFuture(List.of());
     }
 
     private CompletionStage<Boolean> change(String sessionId, UnaryOperator<Session> change) {

@@ -3,8 +3,12 @@ package dev.mia.server;
 import dev.mia.server.config.ConfigException;
 import dev.mia.server.config.ServerConfig;
 import dev.mia.server.socketio.PortUnavailableException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,13 @@ public final class Main {
       return;
     }
     configureLogging(config.logLevel());
+    // Before the slow parts of the start (the store, the model): a taken port is told at once.
+    Optional<String> portProblem = portProblem(config);
+    if (portProblem.isPresent()) {
+      System.err.println(cannotListen(config, portProblem.get()));
+      System.exit(2);
+      return;
+    }
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("starting with {}", config);
     MiaServer server;
@@ -40,18 +51,12 @@ public final class Main {
       System.exit(2);
       return;
     } catch (PortUnavailableException e) {
-      System.err.println(
-          "mia-server: cannot listen on "
-              + config.host()
-              + ":"
-              + config.port()
-              + " ("
-              + e.getMessage()
-              + "): stop what holds the port or set PORT to a free one");
+      System.err.println(cannotListen(config, e.getMessage()));
       System.exit(2);
       return;
     } catch (RuntimeException e) {
-      log.error("mia-server could not start: {}", e.toString());
+      // One line: the exception's own message says what failed (no stack trace, no secrets).
+      System.err.println("mia-server: could not start: " + e.getMessage());
       System.exit(1);
       return;
     }
@@ -69,10 +74,34 @@ public final class Main {
     System.exit(0);
   }
 
+  private static String cannotListen(ServerConfig config, String why) {
+    return "mia-server: cannot listen on "
+        + config.host()
+        + ":"
+        + config.port()
+        + " ("
+        + why
+        + "): stop what holds the port or set PORT to a free one";
+  }
+
+  /** {@return why the configured port cannot be bound now, if it cannot} */
+  private static Optional<String> portProblem(ServerConfig config) {
+    if (config.port() == 0) {
+      return Optional.empty();
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(config.host(), config.port()));
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
   /**
    * Sets slf4j-simple's default level from {@code LOG_LEVEL} before the first logger exists; the
-   * rest of the logging setup, which keeps the Socket.IO and Netty libraries at WARN because they
-   * log tokens and message text at DEBUG and TRACE, is in {@code simplelogger.properties}. A
+   * rest of the logging setup, which keeps the Socket.IO, Netty and Redis libraries at WARN because
+   * they log tokens and message text at DEBUG and TRACE, is in {@code simplelogger.properties}. A
    * quieter {@code LOG_LEVEL} quiets the libraries too.
    */
   static void configureLogging(String level) {
@@ -89,6 +118,7 @@ public final class Main {
     if ("off".equals(slf4j) || "error".equals(slf4j)) {
       setIfAbsent("org.slf4j.simpleLogger.log.com.corundumstudio", slf4j);
       setIfAbsent("org.slf4j.simpleLogger.log.io.netty", slf4j);
+      setIfAbsent("org.slf4j.simpleLogger.log.org.redisson", slf4j);
     }
   }
 

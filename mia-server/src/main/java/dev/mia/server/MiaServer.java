@@ -1,5 +1,6 @@
 package dev.mia.server;
 
+import com.corundumstudio.socketio.Transport;
 import dev.mia.core.auth.TokenService;
 import dev.mia.core.conversation.ConversationEngine;
 import dev.mia.core.conversation.RateLimit;
@@ -11,20 +12,36 @@ import dev.mia.core.model.openai.StreamingHttpChatModel;
 import dev.mia.core.safety.ModerationSafetyClassifier;
 import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.session.InMemorySessionStore;
+import dev.mia.core.session.SessionStore;
+import dev.mia.server.cluster.RedisCluster;
 import dev.mia.server.config.ServerConfig;
+import dev.mia.server.follow.ConnectionCap;
+import dev.mia.server.follow.Followers;
 import dev.mia.server.http.HttpRoutes;
+import dev.mia.server.http.MetricsRoute;
+import dev.mia.server.http.OriginPolicy;
 import dev.mia.server.http.TokenPolicy;
+import dev.mia.server.metrics.ServerMetrics;
 import dev.mia.server.model.EventLoopTurns;
 import dev.mia.server.model.NettyChatModel;
 import dev.mia.server.socketio.PortUnavailableException;
+import dev.mia.server.socketio.RoomEvents;
 import dev.mia.server.socketio.SocketIoEndpoint;
+import dev.mia.server.store.JdbcSessionStore;
+import dev.mia.server.store.JdbcStoreConfig;
+import dev.mia.server.websocket.MessageStreamEndpoint;
+import dev.mia.server.websocket.WebSocketEndpoint;
+import dev.mia.server.websocket.WebSocketRouter;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +52,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Mia server: one port serving Socket.IO v4 (websocket and polling) and the REST routes, wired
- * to a {@link ConversationEngine}. Start with {@link #start()}, stop with {@link #stop()}.
+ * to a {@link ConversationEngine}. Start with {@link #start()}, stop with {@link #stop()}. With a
+ * Redis configured ({@code MIA_REDIS_URL}) it is one server of a cluster ({@link RedisCluster}):
+ * session locks, the rate limit, the connection cap and the events of sessions' rooms are shared
+ * with the other servers on that Redis, which must share its session store too.
  */
 public final class MiaServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MiaServer.class);
@@ -48,18 +68,81 @@ public final class MiaServer implements AutoCloseable {
       Executors.newSingleThreadExecutor(new DefaultThreadFactory("mia-turn", true));
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mia-timer", true));
+  private final ServerMetrics metrics = new ServerMetrics();
+  private final Followers followers = new Followers();
+  private final Optional<RedisCluster> cluster;
+  private final ConnectionCap connectionCap;
+  private final RoomEvents roomEvents;
+  private final SessionStore store;
+  private final boolean ownsStore;
   private final ConversationEngine engine;
   private final SocketIoEndpoint socketIo;
   private volatile Channel listening;
 
-  /** Builds the server from its configuration; nothing listens until {@link #start()}. */
+  /**
+   * Builds the server from its configuration, with the session store it names; nothing listens
+   * until {@link #start()}. The server closes that store.
+   *
+   * @throws IllegalStateException if the store's database or the configured Redis cannot be reached
+   */
   public MiaServer(ServerConfig config) {
+    this(config, sessionStore(config), true);
+  }
+
+  /**
+   * Builds the server from its configuration, with sessions in {@code sessionStore}, for embedding
+   * and tests (two servers of a cluster in one process share one store); nothing listens until
+   * {@link #start()}. The store stays the caller's to close.
+   *
+   * @throws IllegalStateException if the configured Redis cannot be reached
+   */
+  public MiaServer(ServerConfig config, SessionStore sessionStore) {
+    this(config, sessionStore, false);
+  }
+
+  private MiaServer(ServerConfig config, SessionStore sessionStore, boolean ownsStore) {
     this.config = Objects.requireNonNull(config, "config == null");
-    this.model = chatModel(config);
-    this.moderation = moderation(config);
-    this.engine = engine(config, model, moderation, turnsOffLoop);
-    TokenService tokens = new TokenService(jwtSecret(config));
-    this.socketIo = new SocketIoEndpoint(config, engine, tokens, httpRoutes(config, tokens), timer);
+    this.store = Objects.requireNonNull(sessionStore, "sessionStore == null");
+    this.ownsStore = ownsStore;
+    this.cluster =
+        config
+            .redis()
+            .map(
+                redis ->
+                    RedisCluster.connect(redis, config.redisKeyPrefix(), config.clusterLease()));
+    try {
+      this.connectionCap =
+          cluster
+              .map(c -> c.connectionCap(config.maxConnectionsPerUser()))
+              .orElseGet(() -> ConnectionCap.local(config.maxConnectionsPerUser()));
+      this.roomEvents = cluster.map(RedisCluster::roomEvents).orElseGet(RoomEvents::none);
+      this.model = chatModel(config);
+      this.moderation = moderation(config);
+      this.engine = engine(config, sessionStore, cluster, model, moderation, turnsOffLoop, metrics);
+      TokenService tokens = new TokenService(jwtSecret(config));
+      this.socketIo =
+          new SocketIoEndpoint(
+              config,
+              new SocketIoEndpoint.Parts(
+                  engine,
+                  tokens,
+                  httpRoutes(config, tokens, metrics),
+                  plainWebSockets(config, tokens),
+                  timer,
+                  metrics.observer(),
+                  followers,
+                  connectionCap,
+                  roomEvents));
+    } catch (RuntimeException e) {
+      // Nothing else is started yet; the Redis client's threads would outlive the failure.
+      cluster.ifPresent(RedisCluster::close);
+      if (ownsStore) {
+        sessionStore.close();
+      }
+      throw e;
+    }
+    metrics.connections("websocket", () -> socketIo.connections(Transport.WEBSOCKET));
+    metrics.connections("polling", () -> socketIo.connections(Transport.POLLING));
   }
 
   /**
@@ -117,10 +200,16 @@ public final class MiaServer implements AutoCloseable {
   public void close() {
     socketIo.stop();
     engine.close();
+    // After the connections: each gave its place back on the way out.
+    cluster.ifPresent(RedisCluster::close);
+    if (ownsStore) {
+      store.close();
+    }
     turnsOffLoop.shutdownNow();
     timer.shutdownNow();
     moderation.ifPresent(ModerationSafetyClassifier::close);
     closeModel();
+    metrics.close();
   }
 
   private void closeModel() {
@@ -129,6 +218,38 @@ public final class MiaServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("closing the model failed: {}", e.getClass().getName());
     }
+  }
+
+  private static SessionStore sessionStore(ServerConfig config) {
+    return switch (config.store()) {
+      case MEMORY -> {
+        log.warn("MIA_STORE=memory: conversations are lost when the server stops");
+        yield new InMemorySessionStore(config.sessionTtl(), config.maxSessions());
+      }
+      case EMBEDDED -> {
+        Path file = config.dataDir().resolve("mia.db");
+        log.info("conversations are kept in {}", file.toAbsolutePath());
+        yield JdbcSessionStore.open(
+            JdbcStoreConfig.sqlite(file)
+                .withTtl(config.sessionTtl())
+                .withCapacity(config.maxSessions())
+                .withSoleProcess(config.redis().isEmpty()));
+      }
+      case DATABASE -> {
+        JdbcStoreConfig database =
+            JdbcStoreConfig.jdbc(config.databaseUrl().orElseThrow())
+                .withTtl(config.sessionTtl())
+                .withCapacity(config.maxSessions())
+                .withSoleProcess(config.redis().isEmpty());
+        if (config.databaseUser().isPresent()) {
+          database =
+              database.withCredentials(
+                  config.databaseUser().get(), config.databasePassword().orElse(""));
+        }
+        log.info("conversations are kept in {}", database.safeUrl());
+        yield JdbcSessionStore.open(database);
+      }
+    };
   }
 
   private static ChatModel chatModel(ServerConfig config) {
@@ -188,21 +309,28 @@ public final class MiaServer implements AutoCloseable {
 
   private static ConversationEngine engine(
       ServerConfig config,
+      SessionStore sessionStore,
+      Optional<RedisCluster> cluster,
       ChatModel model,
       Optional<ModerationSafetyClassifier> moderation,
-      ExecutorService offLoop) {
+      ExecutorService offLoop,
+      ServerMetrics metrics) {
+    RateLimit rateLimit =
+        new RateLimit(config.rateLimitBurst(), config.rateLimitPerMinute(), Duration.ofMinutes(1));
     ConversationEngine.Builder engine =
         ConversationEngine.builder()
             .chatModel(model)
-            .sessionStore(new InMemorySessionStore(config.sessionTtl(), config.maxSessions()))
+            .sessionStore(sessionStore)
             .maxMessageChars(config.maxMessageChars())
             .historyLimit(config.historyLimit())
             .maxQueuedPerSession(config.maxQueuedMessages())
+            .maxActiveMessages(config.maxActiveMessages())
             .modelIdleTimeout(config.modelIdleTimeout())
-            .rateLimit(
-                new RateLimit(
-                    config.rateLimitBurst(), config.rateLimitPerMinute(), Duration.ofMinutes(1)))
-            .crisisResources(config.crisisResources());
+            .rateLimit(rateLimit)
+            .crisisResources(config.crisisResources())
+            .observer(metrics.observer());
+    cluster.ifPresent(
+        c -> engine.sessionLocks(c.sessionLocks()).rateLimiter(c.rateLimiter(rateLimit)));
     config.promptsFile().ifPresent(p -> engine.systemPrompts(SystemPrompts.load(p)));
     if (moderation.isPresent()) {
       // The moderation endpoint blocks, so turns run on the engine's own pool.
@@ -227,11 +355,29 @@ public final class MiaServer implements AutoCloseable {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
-  private static HttpRoutes httpRoutes(ServerConfig config, TokenService tokens) {
+  private Optional<ChannelHandler> plainWebSockets(ServerConfig config, TokenService tokens) {
+    if (!config.plainWebSockets()) {
+      return Optional.empty();
+    }
+    List<WebSocketEndpoint> endpoints =
+        List.of(
+            new MessageStreamEndpoint(
+                engine,
+                tokens,
+                connectionCap,
+                followers,
+                config.crisisResources(),
+                Clock.systemUTC()));
+    return Optional.of(new WebSocketRouter(endpoints, new OriginPolicy(config.allowedOrigins())));
+  }
+
+  private static HttpRoutes httpRoutes(
+      ServerConfig config, TokenService tokens, ServerMetrics metrics) {
     return new HttpRoutes(
         config.allowedOrigins(),
         tokens,
         TokenPolicy.forDeployment(config.isProduction(), config.adminKey()),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        new MetricsRoute(metrics::scrape, config.metricsToken()));
   }
 }

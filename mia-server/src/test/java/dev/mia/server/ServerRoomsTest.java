@@ -30,11 +30,28 @@ class ServerRoomsTest {
           "config", Set.of(),
           "compat", Set.of(),
           "model", Set.of(),
+          "metrics", Set.of(),
+          "store", Set.of(),
+          "follow", Set.of(),
           "http", Set.of("config"),
-          "socketio", Set.of("config", "compat"));
+          "socketio", Set.of("config", "compat", "follow"),
+          "websocket", Set.of("config", "http", "follow"),
+          "cluster", Set.of("socketio", "follow", "compat", "config"));
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "http", "socketio"})
+  @ValueSource(
+      strings = {
+        "config",
+        "compat",
+        "model",
+        "metrics",
+        "store",
+        "follow",
+        "http",
+        "socketio",
+        "websocket",
+        "cluster"
+      })
   void aRoomUsesOnlyTheRoomsBelowIt(String room) throws IOException {
     Set<String> used = new TreeSet<>();
     try (Stream<Path> files = Files.list(MAIN.resolve(room))) {
@@ -53,7 +70,19 @@ class ServerRoomsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"config", "compat", "model", "http", "socketio"})
+  @ValueSource(
+      strings = {
+        "config",
+        "compat",
+        "model",
+        "metrics",
+        "store",
+        "follow",
+        "http",
+        "socketio",
+        "websocket",
+        "cluster"
+      })
   void everyRoomSaysWhatItHoldsInItsPackageInfo(String room) {
     assertEquals(true, Files.isRegularFile(MAIN.resolve(room).resolve("package-info.java")), room);
   }

@@ -1,5 +1,6 @@
 package dev.mia.core.conversation;
 
+import dev.mia.core.exercise.GuidedExercises;
 import dev.mia.core.model.ChatModel;
 import dev.mia.core.model.ModelFailure;
 import dev.mia.core.model.ModelListener;
@@ -71,6 +72,7 @@ public final class ConversationEngine implements AutoCloseable {
   private final ChatModel model;
   private final SystemPrompts prompts;
   private final List<CrisisResource> resources;
+  private final GuidedExercises exercises;
   private final Identifiers ids;
   private final Clock clock;
   private final int maxMessageChars;
@@ -80,10 +82,14 @@ public final class ConversationEngine implements AutoCloseable {
   private final SessionLanes lanes;
   private final Executor turns;
   private final Supplier<Executor> placement;
+  private final ConversationObserver observer;
   // The default turn pool, owned and closed by the engine; empty when turns run elsewhere.
   private final Optional<ExecutorService> ownTurns;
   private final ScheduledExecutorService watchdog;
   private final AtomicInteger activeTurns = new AtomicInteger();
+  private final int maxActiveTurns;
+  // An average of recent turns' durations, for the wait a refused message is told to take.
+  private volatile long typicalTurnMillis = 1_000;
   private volatile boolean closed;
 
   private ConversationEngine(Builder b) {
@@ -95,6 +101,7 @@ public final class ConversationEngine implements AutoCloseable {
     this.model = b.model;
     this.prompts = b.prompts;
     this.resources = b.resources;
+    this.exercises = b.exercises;
     this.ids = b.ids;
     this.clock = b.clock;
     this.maxMessageChars = b.maxMessageChars;
@@ -113,6 +120,8 @@ public final class ConversationEngine implements AutoCloseable {
       this.turns = pool;
     }
     this.placement = b.turnPlacement != null ? b.turnPlacement : () -> turns;
+    this.observer = b.observer;
+    this.maxActiveTurns = b.maxActiveTurns;
     this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("mia-model-watchdog-"));
   }
 
@@ -136,6 +145,16 @@ public final class ConversationEngine implements AutoCloseable {
    * @param requestedSessionId the id the client asked for, if any
    */
   public CompletionStage<JoinResult> joinAsync(String userId, Optional<String> requestedSessionId) {
+    return joining(userId, requestedSessionId)
+        .whenComplete(
+            (result, failure) -> {
+              if (result instanceof JoinResult.Refused refused) {
+                observe(o -> o.refused(refused.error().code()));
+              }
+            });
+  }
+
+  private CompletionStage<JoinResult> joining(String userId, Optional<String> requestedSessionId) {
     Objects.requireNonNull(userId, "userId == null");
     Objects.requireNonNull(requestedSessionId, "requestedSessionId == null");
     if (requestedSessionId.isEmpty()) {
@@ -164,13 +183,18 @@ public final class ConversationEngine implements AutoCloseable {
   }
 
   private CompletionStage<JoinResult> startSession(String userId) {
-    Session fresh = Session.start(ids.newSessionId(), userId, clock.millis());
+    return startSession(Session.start(ids.newSessionId(), userId, clock.millis()));
+  }
+
+  private CompletionStage<JoinResult> startSession(Session fresh) {
+    String userId = fresh.userId();
     return store
         .create(fresh)
         .handle(
             (done, failure) -> {
               if (failure == null) {
                 log.debug("session {} created for {}", fresh.sessionId(), userId);
+                observe(o -> o.sessionStarted());
                 return new JoinResult.Joined(fresh, true);
               }
               if (unwrap(failure) instanceof SessionStoreFullException full) {
@@ -184,6 +208,37 @@ public final class ConversationEngine implements AutoCloseable {
               }
               return new JoinResult.Refused(storeUnavailable(failure));
             });
+  }
+
+  /**
+   * Gives {@code userId} the session {@code sessionId}, starting it under that very id if no
+   * session has it, for clients that name their own sessions (a plain-WebSocket client's {@code
+   * session_id}). The caller makes such ids unguessable and unique to the user (e.g. derived from
+   * the user id); a session of that id that belongs to someone else is refused exactly like an
+   * unknown one ({@link ErrorCode#SESSION_NOT_FOUND}). The stage never fails.
+   */
+  public CompletionStage<JoinResult> openAsync(String userId, String sessionId) {
+    Objects.requireNonNull(userId, "userId == null");
+    if (!Identifiers.isWellFormed(sessionId)) {
+      return CompletableFuture.completedFuture(new JoinResult.Refused(malformedSessionId()));
+    }
+    return store
+        .find(sessionId)
+        .thenCompose(
+            found -> {
+              if (found.isPresent()) {
+                return CompletableFuture.completedFuture(
+                    found.get().isOwnedBy(userId)
+                        ? (JoinResult) new JoinResult.Joined(found.get(), false)
+                        : new JoinResult.Refused(
+                            ConversationError.of(
+                                ErrorCode.SESSION_NOT_FOUND,
+                                "Session not found",
+                                "no session " + sessionId + " for this user")));
+              }
+              return startSession(Session.start(sessionId, userId, clock.millis()));
+            })
+        .exceptionally(e -> new JoinResult.Refused(storeUnavailable(e)));
   }
 
   /** {@return a stage with the session {@code sessionId} if it belongs to {@code userId}} */
@@ -207,6 +262,19 @@ public final class ConversationEngine implements AutoCloseable {
    * {@link ReplyListener}).
    */
   public CompletionStage<SubmitResult> submitAsync(
+      String userId, String sessionId, String message, ReplyListener listener) {
+    return submitting(userId, sessionId, message, listener)
+        .whenComplete(
+            (result, failure) -> {
+              if (result instanceof SubmitResult.Refused refused) {
+                observe(o -> o.refused(refused.error().code()));
+              } else if (result instanceof SubmitResult.Accepted) {
+                observe(ConversationObserver::messageAccepted);
+              }
+            });
+  }
+
+  private CompletionStage<SubmitResult> submitting(
       String userId, String sessionId, String message, ReplyListener listener) {
     Objects.requireNonNull(userId, "userId == null");
     Objects.requireNonNull(listener, "listener == null");
@@ -266,9 +334,20 @@ public final class ConversationEngine implements AutoCloseable {
 
   private CompletionStage<SubmitResult> enter(
       String userId, String sessionId, String message, ReplyListener listener, Executor home) {
-    Turn turn = new Turn(userId, sessionId, listener, home);
     // Counted before it enters the lane: a queued turn may start, and end, as soon as it is in.
-    activeTurns.incrementAndGet();
+    if (activeTurns.incrementAndGet() > maxActiveTurns) {
+      turnUncounted();
+      rateLimiter.refund(userId);
+      long wait = Math.max(250, typicalTurnMillis);
+      return CompletableFuture.completedFuture(
+          new SubmitResult.Refused(
+              new ConversationError(
+                  ErrorCode.BUSY,
+                  "Mia is answering a lot of people right now. Please try again in a moment.",
+                  "server at its limit of " + maxActiveTurns + " messages in progress",
+                  OptionalLong.of(wait))));
+    }
+    Turn turn = new Turn(userId, sessionId, listener, home);
     int ahead = lanes.enter(sessionId, turn::itsTurn);
     if (ahead == SessionLanes.FULL) {
       turnUncounted();
@@ -346,6 +425,15 @@ public final class ConversationEngine implements AutoCloseable {
         ErrorCode.INVALID_PAYLOAD,
         "The session id is not valid.",
         "sessionId must be 1 to 128 characters of A-Z a-z 0-9 _ -");
+  }
+
+  /** Tells the observer, which must not disturb the flow if it throws. */
+  private void observe(java.util.function.Consumer<ConversationObserver> event) {
+    try {
+      event.accept(observer);
+    } catch (RuntimeException e) {
+      log.debug("conversation observer threw {}", e.getClass().getName());
+    }
   }
 
   private static ConversationError storeUnavailable(Throwable failure) {
@@ -430,6 +518,7 @@ public final class ConversationEngine implements AutoCloseable {
     private volatile SessionLocks.Lock lock;
     private volatile boolean ended;
     private long startedNanos;
+    private volatile long requestedNanos;
 
     Turn(String userId, String sessionId, ReplyListener listener, Executor home) {
       this.userId = userId;
@@ -552,14 +641,20 @@ public final class ConversationEngine implements AutoCloseable {
             mode,
             age.isPresent() ? age.getAsInt() : "unknown");
       }
+      TurnAssessment told =
+          TurnAssessment.of(
+              tier, assessment.category(), mode, age, exercises.suggestedFor(message, tier));
+      safely(() -> listener.onAssessed(told));
       if (tier.raisesAlert()) {
         log.info("session {}: safety tier {} ({})", sessionId, tier.level(), assessment.category());
+        observe(o -> o.safetyAlert(tier));
         safely(() -> listener.onSafetyAlert(new SafetyAlert(tier, resources)));
       }
       ModelRequest request =
           new ModelRequest(
               prompts.build(mode, age, tier, resources), answered(earlier), message, mode, tier);
       lastActivityNanos = System.nanoTime();
+      requestedNanos = lastActivityNanos;
       scheduleIdleCheck(idleTimeout.toNanos());
       stream = model.stream(request, this);
       if (ended) {
@@ -620,6 +715,10 @@ public final class ConversationEngine implements AutoCloseable {
         return;
       }
       lastActivityNanos = System.nanoTime();
+      if (reply.isEmpty()) {
+        Duration wait = Duration.ofNanos(lastActivityNanos - requestedNanos);
+        observe(o -> o.firstToken(wait));
+      }
       reply.append(text);
       safely(() -> listener.onChunk(text));
     }
@@ -631,6 +730,7 @@ public final class ConversationEngine implements AutoCloseable {
         return;
       }
       String full = reply.toString();
+      Duration took = Duration.ofNanos(System.nanoTime() - requestedNanos);
       store
           .settle(sessionId, Optional.of(ChatMessage.assistant(full, clock.millis())))
           .whenComplete(
@@ -648,6 +748,8 @@ public final class ConversationEngine implements AutoCloseable {
                       (System.nanoTime() - startedNanos) / 1_000_000);
                 }
                 // Sent even when storing failed: the client has every chunk already.
+                observe(o -> o.replyCompleted(took));
+                typicalTurnMillis = (typicalTurnMillis * 7 + took.toMillis()) / 8;
                 safely(() -> listener.onComplete(full));
                 release();
               });
@@ -680,6 +782,7 @@ public final class ConversationEngine implements AutoCloseable {
         return;
       }
       store.settle(sessionId, Optional.empty());
+      observe(o -> o.replyFailed(error.code()));
       safely(() -> listener.onError(error));
       release();
     }
@@ -690,6 +793,7 @@ public final class ConversationEngine implements AutoCloseable {
       if (message != null) {
         store.settle(sessionId, Optional.empty());
       }
+      observe(o -> o.replyFailed(error.code()));
       safely(() -> listener.onError(error));
       release();
     }
@@ -730,6 +834,7 @@ public final class ConversationEngine implements AutoCloseable {
     private ChatModel model;
     private SystemPrompts prompts;
     private List<CrisisResource> resources = CrisisResources.unitedStates();
+    private GuidedExercises exercises;
     private Identifiers ids;
     private Clock clock = Clock.systemUTC();
     private int maxMessageChars = 4000;
@@ -740,6 +845,8 @@ public final class ConversationEngine implements AutoCloseable {
     private UserRateLimiter rateLimiter;
     private Executor turnExecutor;
     private Supplier<Executor> turnPlacement;
+    private ConversationObserver observer = ConversationObserver.NONE;
+    private int maxActiveTurns = 10_000;
 
     private Builder() {}
 
@@ -791,6 +898,12 @@ public final class ConversationEngine implements AutoCloseable {
     /** Crisis resources sent with every alert; default {@link CrisisResources#unitedStates()}. */
     public Builder crisisResources(List<CrisisResource> resources) {
       this.resources = List.copyOf(resources);
+      return this;
+    }
+
+    /** The guided exercises offered after a message; default {@link GuidedExercises#defaults()}. */
+    public Builder guidedExercises(GuidedExercises exercises) {
+      this.exercises = Objects.requireNonNull(exercises, "exercises == null");
       return this;
     }
 
@@ -875,6 +988,22 @@ public final class ConversationEngine implements AutoCloseable {
     }
 
     /**
+     * How many messages may be in progress at once (answered or waiting) before new ones are
+     * refused with {@link ErrorCode#BUSY} and a suggested wait, rather than making everyone's reply
+     * slower; default 10,000.
+     */
+    public Builder maxActiveMessages(int maxActiveMessages) {
+      this.maxActiveTurns = atLeast(1, maxActiveMessages, "maxActiveMessages");
+      return this;
+    }
+
+    /** Who hears what happens, to count and time it; default {@link ConversationObserver#NONE}. */
+    public Builder observer(ConversationObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer == null");
+      return this;
+    }
+
+    /**
      * {@return the engine}
      *
      * @throws IllegalStateException if no chat model was given
@@ -891,6 +1020,9 @@ public final class ConversationEngine implements AutoCloseable {
       }
       if (ids == null) {
         ids = new Identifiers();
+      }
+      if (exercises == null) {
+        exercises = GuidedExercises.defaults();
       }
       return new ConversationEngine(this);
     }

@@ -7,11 +7,15 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mia.core.profile.Mode;
 import dev.mia.core.safety.SafetyTier;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
@@ -29,6 +33,9 @@ public final class InMemorySessionStore implements SessionStore {
   public static final long DEFAULT_CAPACITY = 100_000;
 
   private final Cache<String, Session> sessions;
+  // What a session gathers besides its history; dropped with the session.
+  private final Map<String, List<ProgressMarker>> progress = new ConcurrentHashMap<>();
+  private final Map<String, List<Feedback>> feedback = new ConcurrentHashMap<>();
   private final long capacity;
   // Counts sessions held: Caffeine's estimatedSize lags behind concurrent inserts.
   private final AtomicLong held = new AtomicLong();
@@ -57,7 +64,12 @@ public final class InMemorySessionStore implements SessionStore {
             .expireAfterAccess(ttl)
             .ticker(ticker)
             .executor(Runnable::run)
-            .evictionListener((String id, Session s, RemovalCause cause) -> held.decrementAndGet())
+            .evictionListener(
+                (String id, Session s, RemovalCause cause) -> {
+                  held.decrementAndGet();
+                  progress.remove(id);
+                  feedback.remove(id);
+                })
             .build();
   }
 
@@ -116,6 +128,41 @@ public final class InMemorySessionStore implements SessionStore {
     Objects.requireNonNull(reply, "reply == null");
     return CompletableFuture.completedFuture(
         update(sessionId, s -> s.withSettled(reply)).isPresent());
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordProgress(String sessionId, ProgressMarker marker) {
+    Objects.requireNonNull(marker, "marker == null");
+    return CompletableFuture.completedFuture(add(sessionId, progress, marker));
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordFeedback(String sessionId, Feedback given) {
+    Objects.requireNonNull(given, "feedback == null");
+    return CompletableFuture.completedFuture(add(sessionId, feedback, given));
+  }
+
+  @Override
+  public CompletionStage<List<ProgressMarker>> progress(String sessionId) {
+    return CompletableFuture.completedFuture(
+        List.copyOf(progress.getOrDefault(sessionId, List.of())));
+  }
+
+  @Override
+  public CompletionStage<List<Feedback>> feedback(String sessionId) {
+    return CompletableFuture.completedFuture(
+        List.copyOf(feedback.getOrDefault(sessionId, List.of())));
+  }
+
+  /** Adds {@code item} to the session's list, if the session is held; as one step with it. */
+  private <T> boolean add(String sessionId, Map<String, List<T>> lists, T item) {
+    return update(
+            sessionId,
+            s -> {
+              lists.computeIfAbsent(sessionId, id -> new CopyOnWriteArrayList<>()).add(item);
+              return s;
+            })
+        .isPresent();
   }
 
   /** {@return how many sessions the store holds now} */

@@ -2,6 +2,7 @@ package dev.mia.core.session;
 
 import dev.mia.core.profile.Mode;
 import dev.mia.core.safety.SafetyTier;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
@@ -49,6 +50,21 @@ public interface SessionStore extends AutoCloseable {
    * messages still owed at the end. {@return whether the session exists}
    */
   CompletionStage<Boolean> settle(String sessionId, Optional<ChatMessage> reply);
+
+  /**
+   * Records that the user of the session took a step worth remembering. {@return whether the
+   * session exists}
+   */
+  CompletionStage<Boolean> recordProgress(String sessionId, ProgressMarker marker);
+
+  /** Records the user's rating of the session. {@return whether the session exists} */
+  CompletionStage<Boolean> recordFeedback(String sessionId, Feedback feedback);
+
+  /** {@return the session's progress markers, oldest first; empty if it is gone} */
+  CompletionStage<List<ProgressMarker>> progress(String sessionId);
+
+  /** {@return the session's feedback, oldest first; empty if it is gone} */
+  CompletionStage<List<Feedback>> feedback(String sessionId);
 
   /** Finishes what has been accepted and lets go of resources; by default there are none. */
   @Override

@@ -250,6 +250,40 @@ class ConversationEngineSubmitTest {
   }
 
   @Test
+  void messagePastTheServersLimitIsRefusedAsBusyWithAWaitAndNothingStored() {
+    try (ScriptedChatModel manual = ScriptedChatModel.manual();
+        ConversationEngine engine =
+            ConversationEngine.builder().chatModel(manual).maxActiveMessages(1).build()) {
+      String alices = newSession(engine, ALICE).sessionId();
+      String bobs = newSession(engine, BOB).sessionId();
+      send(engine, ALICE, alices, "first");
+
+      ConversationError error = refusal(engine.submit(BOB, bobs, "second", listener));
+
+      assertEquals(ErrorCode.BUSY, error.code());
+      assertTrue(error.retryAfterMillis().isPresent() && error.retryAfterMillis().getAsLong() > 0);
+      assertEquals(List.of(), transcript(engine, BOB, bobs));
+    }
+  }
+
+  @Test
+  void theServersLimitFreesAPlaceWhenAReplyEnds() throws InterruptedException {
+    try (ScriptedChatModel manual = ScriptedChatModel.manual();
+        ConversationEngine engine =
+            ConversationEngine.builder().chatModel(manual).maxActiveMessages(1).build()) {
+      String alices = newSession(engine, ALICE).sessionId();
+      String bobs = newSession(engine, BOB).sessionId();
+      send(engine, ALICE, alices, "first");
+      manual.nextStream().reply(List.of("done"));
+      assertTrue(engine.awaitIdle(Await.LIMIT));
+
+      SubmitResult second = engine.submit(BOB, bobs, "second", new RecordingListener());
+
+      assertEquals(new SubmitResult.Accepted(0), second);
+    }
+  }
+
+  @Test
   void queuedMessageIsAcceptedWithItsPlaceInLine() {
     try (ScriptedChatModel manual = ScriptedChatModel.manual();
         ConversationEngine engine = ConversationEngine.builder().chatModel(manual).build()) {

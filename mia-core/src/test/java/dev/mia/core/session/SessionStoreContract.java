@@ -271,4 +271,42 @@ abstract class SessionStoreContract {
     assertEquals(
         text, done(store.find(s.sessionId())).orElseThrow().conversationHistory().get(0).content());
   }
+
+  @Test
+  void progressMarkersAreKeptWithTheSessionInOrder() {
+    Session s = created();
+    ProgressMarker first =
+        new ProgressMarker("marker_a", ProgressMarker.SKILL_ACQUIRED, "Breathed", 2_000, 0.6);
+    ProgressMarker second =
+        new ProgressMarker("marker_b", ProgressMarker.SKILL_ACQUIRED, "Grounded", 3_000, 0.5);
+
+    assertTrue(done(store.recordProgress(s.sessionId(), first)));
+    assertTrue(done(store.recordProgress(s.sessionId(), second)));
+
+    assertEquals(List.of(first, second), done(store.progress(s.sessionId())));
+  }
+
+  @Test
+  void feedbackIsKeptWithTheSessionInOrder() {
+    Session s = created();
+    Feedback good = new Feedback(5, Optional.of("thank you 🙏"), 2_000);
+    Feedback bare = new Feedback(3, Optional.empty(), 3_000);
+
+    assertTrue(done(store.recordFeedback(s.sessionId(), good)));
+    assertTrue(done(store.recordFeedback(s.sessionId(), bare)));
+
+    assertEquals(List.of(good, bare), done(store.feedback(s.sessionId())));
+  }
+
+  @Test
+  void progressAndFeedbackForAnUnknownSessionAreRefused() {
+    assertFalse(
+        done(
+            store.recordProgress(
+                "session_none",
+                new ProgressMarker("marker_x", ProgressMarker.SKILL_ACQUIRED, "x", 1, 0.1))));
+    assertFalse(done(store.recordFeedback("session_none", new Feedback(4, Optional.empty(), 1))));
+    assertEquals(List.of(), done(store.progress("session_none")));
+    assertEquals(List.of(), done(store.feedback("session_none")));
+  }
 }

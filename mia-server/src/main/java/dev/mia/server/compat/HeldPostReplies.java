@@ -7,6 +7,8 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Keeps a polling POST's "ok" from leaving before the packets it carried are handled.
@@ -25,6 +27,8 @@ final class HeldPostReplies {
   private final List<Write> dropped = new ArrayList<>();
   private ChannelHandlerContext flushContext;
   private boolean dropping;
+  // A packet of the POST whose handling goes on after the synchronous part: the answer waits.
+  private CompletableFuture<?> until;
 
   /** Starts holding the replies written on {@code channel}. */
   static HeldPostReplies hold(Channel channel) {
@@ -54,8 +58,23 @@ final class HeldPostReplies {
     flushContext = ctx;
   }
 
-  /** Ends the hold on {@code channel} and sends what was held, in order. */
+  /** Keeps holding after {@link #release} is called, until {@code handled} completes. */
+  void until(CompletionStage<?> handled) {
+    CompletableFuture<?> next = handled.toCompletableFuture();
+    until = until == null ? next : CompletableFuture.allOf(until, next);
+  }
+
+  /**
+   * Ends the hold on {@code channel} and sends what was held, in order; if some of the POST's
+   * packets are still being handled ({@link #until}), once they are, on the channel's I/O thread.
+   */
   void release(Channel channel) {
+    CompletableFuture<?> pending = until;
+    if (pending != null && !pending.isDone()) {
+      until = null;
+      pending.whenComplete((done, failed) -> channel.eventLoop().execute(() -> release(channel)));
+      return;
+    }
     channel.attr(KEY).set(null);
     ChannelPromise last = null;
     for (Write w : writes) {

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -85,6 +86,19 @@ public final class PendingPolls extends ChannelInboundHandlerAdapter {
       }
     } finally {
       request.release();
+    }
+  }
+
+  /**
+   * Keeps the answer to the POST being handled on {@code channel} until {@code handled} completes,
+   * for a packet of it whose handling goes on after the I/O thread has returned. Without this the
+   * POST would be answered, and its connection closed, before that packet is handled. Nothing
+   * happens if the channel is not handling a POST. Call on the channel's I/O thread.
+   */
+  public static void holdAnswerUntil(Channel channel, CompletionStage<?> handled) {
+    HeldPostReplies held = HeldPostReplies.on(channel);
+    if (held != null) {
+      held.until(handled);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.mia.server.config;
 
 import dev.mia.server.config.ServerConfig.Environment;
 import dev.mia.server.config.ServerConfig.ModelClient;
+import dev.mia.server.config.ServerConfig.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,10 +56,25 @@ final class EnvironmentReader {
     integer(ServerConfig.MAX_QUEUED_MESSAGES).ifPresent(b::maxQueuedMessages);
     duration("MIA_SHUTDOWN_GRACE").ifPresent(b::shutdownGrace);
     integer(ServerConfig.WORKER_THREADS).ifPresent(b::workerThreads);
+    b.metricsToken(text("MIA_METRICS_TOKEN"));
+    integer(ServerConfig.MAX_ACTIVE_MESSAGES).ifPresent(b::maxActiveMessages);
+    Optional<String> databaseUrl = text("MIA_DATABASE_URL");
+    b.databaseUrl(databaseUrl);
+    b.store(
+        text("MIA_STORE")
+            .map(EnvironmentReader::store)
+            .orElse(databaseUrl.isPresent() ? Store.DATABASE : Store.EMBEDDED));
+    text("MIA_DATA_DIR").map(Path::of).ifPresent(b::dataDir);
+    b.databaseUser(text("MIA_DATABASE_USER"));
+    b.databasePassword(text("MIA_DATABASE_PASSWORD"));
+    bool("ENABLE_WEBSOCKET").ifPresent(b::plainWebSockets);
     b.promptsFile(text("MIA_PROMPTS_FILE").map(EnvironmentReader::readableFile));
     text("MIA_CRISIS_RESOURCES_FILE")
         .map(file -> CrisisResourcesFile.read(Path.of(file)))
         .ifPresent(b::crisisResources);
+    b.redis(text("MIA_REDIS_URL").map(RedisAddress::parse));
+    text("MIA_REDIS_KEY_PREFIX").ifPresent(b::redisKeyPrefix);
+    duration("MIA_CLUSTER_LEASE").ifPresent(b::clusterLease);
     return b.build();
   }
 
@@ -139,6 +155,17 @@ final class EnvironmentReader {
       default ->
           throw new ConfigException(
               "MIA_MODEL_CLIENT must be netty, http or openai-java; was '" + value + "'");
+    };
+  }
+
+  private static Store store(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "embedded" -> Store.EMBEDDED;
+      case "memory" -> Store.MEMORY;
+      case "database" -> Store.DATABASE;
+      default ->
+          throw new ConfigException(
+              "MIA_STORE must be embedded, memory or database; was '" + value + "'");
     };
   }
 

@@ -53,6 +53,23 @@ import java.util.Optional;
  * @param promptsFile a properties file replacing the built-in system prompts
  * @param crisisResources the resources sent with every safety alert, at least one
  * @param workerThreads Netty I/O threads; 0 means one per core
+ * @param metricsToken the bearer token {@code /metrics} asks for; empty means it is open
+ * @param maxActiveMessages messages in progress at once, server-wide, before new ones get {@code
+ *     BUSY} with a suggested wait
+ * @param store where sessions live ({@code MIA_STORE}; a database URL implies {@link
+ *     Store#DATABASE})
+ * @param dataDir the folder of the embedded database ({@code MIA_DATA_DIR})
+ * @param databaseUrl the JDBC URL of a shared database ({@code MIA_DATABASE_URL})
+ * @param databaseUser the database user, unless the URL says it ({@code MIA_DATABASE_USER})
+ * @param databasePassword the user's password ({@code MIA_DATABASE_PASSWORD}); never shown
+ * @param plainWebSockets whether the plain-WebSocket endpoints {@code /ws} and {@code /ws/chat} are
+ *     served ({@code ENABLE_WEBSOCKET})
+ * @param redis the Redis that the servers of a cluster share; empty means a server alone ({@code
+ *     MIA_REDIS_URL})
+ * @param redisKeyPrefix what every key and channel of this deployment starts with in Redis ({@code
+ *     MIA_REDIS_KEY_PREFIX})
+ * @param clusterLease how long a server that stopped answering keeps its session locks and
+ *     connection places in Redis ({@code MIA_CLUSTER_LEASE})
  */
 @RecordBuilder
 @RecordBuilder.Options(
@@ -85,7 +102,18 @@ public record ServerConfig(
     Duration shutdownGrace,
     Optional<Path> promptsFile,
     List<CrisisResource> crisisResources,
-    int workerThreads) {
+    int workerThreads,
+    Optional<String> metricsToken,
+    int maxActiveMessages,
+    Store store,
+    Path dataDir,
+    Optional<String> databaseUrl,
+    Optional<String> databaseUser,
+    Optional<String> databasePassword,
+    boolean plainWebSockets,
+    Optional<RedisAddress> redis,
+    String redisKeyPrefix,
+    Duration clusterLease) {
 
   /** The log levels {@code LOG_LEVEL} accepts: ours and Winston's. */
   public static final List<String> LOG_LEVELS =
@@ -93,6 +121,9 @@ public record ServerConfig(
 
   /** The fewest characters of an operator key. */
   public static final int MIN_ADMIN_KEY_CHARS = 16;
+
+  /** The shortest lease of a lock or a connection place in Redis. */
+  public static final Duration MIN_CLUSTER_LEASE = Duration.ofMillis(300);
 
   /** The fewest bytes of a JWT secret: HS256 needs a 256-bit key. */
   public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -110,6 +141,8 @@ public record ServerConfig(
       new WholeNumber("MIA_MAX_CONNECTIONS_PER_USER", 1, 1_000_000);
   static final WholeNumber MAX_QUEUED_MESSAGES =
       new WholeNumber("MIA_MAX_QUEUED_MESSAGES", 0, 1000);
+  static final WholeNumber MAX_ACTIVE_MESSAGES =
+      new WholeNumber("MIA_MAX_ACTIVE_MESSAGES", 1, 10_000_000);
   static final WholeNumber WORKER_THREADS = new WholeNumber("MIA_WORKER_THREADS", 0, 256);
 
   /** Where the server runs: decides the token-endpoint and JWT-secret policies. */
@@ -117,6 +150,16 @@ public record ServerConfig(
     DEVELOPMENT,
     PRODUCTION,
     TEST
+  }
+
+  /** Where sessions live. */
+  public enum Store {
+    /** A SQLite file in {@code dataDir}: survives restarts, needs no setup. The default. */
+    EMBEDDED,
+    /** The process's memory: lost at exit; for tests and embedding. */
+    MEMORY,
+    /** The database at {@code databaseUrl} (PostgreSQL), shared by every node of a cluster. */
+    DATABASE
   }
 
   /** Which client talks to the model endpoint. */
@@ -188,6 +231,49 @@ public record ServerConfig(
       throw new ConfigException("MIA_CRISIS_RESOURCES_FILE must name at least one resource");
     }
     WORKER_THREADS.check(workerThreads);
+    MAX_ACTIVE_MESSAGES.check(maxActiveMessages);
+    Objects.requireNonNull(store, "store == null");
+    Objects.requireNonNull(dataDir, "dataDir == null");
+    Objects.requireNonNull(databaseUser, "databaseUser == null");
+    Objects.requireNonNull(databasePassword, "databasePassword == null");
+    if (store == Store.DATABASE) {
+      if (databaseUrl.isEmpty()) {
+        throw new ConfigException("MIA_STORE=database needs MIA_DATABASE_URL");
+      }
+      if (!databaseUrl.get().startsWith("jdbc:postgresql://")) {
+        throw new ConfigException(
+            "MIA_DATABASE_URL must be a PostgreSQL JDBC URL such as"
+                + " jdbc:postgresql://db.example.org:5432/mia; was '"
+                + databaseUrl.get().replaceAll("(?i)(password=)[^&;]*", "$1***")
+                + "'");
+      }
+    } else if (databaseUrl.isPresent()) {
+      throw new ConfigException(
+          "MIA_DATABASE_URL is set but MIA_STORE is "
+              + store.name().toLowerCase(Locale.ROOT)
+              + ": leave MIA_STORE unset (or database) to use the database");
+    }
+    Objects.requireNonNull(metricsToken, "metricsToken == null");
+    if (metricsToken.isPresent() && metricsToken.get().length() < MIN_ADMIN_KEY_CHARS) {
+      throw new ConfigException(
+          "MIA_METRICS_TOKEN must be at least " + MIN_ADMIN_KEY_CHARS + " characters");
+    }
+    Objects.requireNonNull(redis, "redis == null");
+    if (redis.isPresent() && store == Store.EMBEDDED) {
+      throw new ConfigException(
+          "MIA_REDIS_URL makes this server one of a cluster, whose servers must share one"
+              + " database: set MIA_DATABASE_URL (the embedded store is one server's own file)");
+    }
+    requireText("MIA_REDIS_KEY_PREFIX", redisKeyPrefix);
+    requirePositive("MIA_CLUSTER_LEASE", clusterLease);
+    if (clusterLease.compareTo(MIN_CLUSTER_LEASE) < 0) {
+      throw new ConfigException(
+          "MIA_CLUSTER_LEASE must be at least "
+              + MIN_CLUSTER_LEASE.toMillis()
+              + "ms (a lease is renewed every third of it); was "
+              + clusterLease.toMillis()
+              + "ms");
+    }
   }
 
   /** The settings of a server started with no variables at all. */
@@ -220,6 +306,17 @@ public record ServerConfig(
           .promptsFile(Optional.empty())
           .crisisResources(CrisisResources.unitedStates())
           .workerThreads(0)
+          .metricsToken(Optional.empty())
+          .maxActiveMessages(10_000)
+          .store(Store.EMBEDDED)
+          .dataDir(Path.of("data"))
+          .databaseUrl(Optional.empty())
+          .databaseUser(Optional.empty())
+          .databasePassword(Optional.empty())
+          .plainWebSockets(true)
+          .redis(Optional.empty())
+          .redisKeyPrefix("mia:")
+          .clusterLease(Duration.ofSeconds(30))
           .build();
 
   /**
@@ -298,6 +395,24 @@ public record ServerConfig(
         + shutdownGrace
         + ", workerThreads="
         + (workerThreads == 0 ? "one per core" : workerThreads)
+        + ", metricsToken="
+        + (metricsToken.isPresent() ? "set" : "unset")
+        + ", maxActiveMessages="
+        + maxActiveMessages
+        + ", store="
+        + store
+        + (store == Store.EMBEDDED ? ", dataDir=" + dataDir : "")
+        + (store == Store.DATABASE
+            ? ", databaseUrl="
+                + databaseUrl.orElse("").replaceAll("(?i)(password=)[^&;]*", "$1***")
+                + ", databasePassword="
+                + (databasePassword.isPresent() ? "set" : "unset")
+            : "")
+        + ", redis="
+        + redis.map(RedisAddress::toString).orElse("none")
+        + (redis.isPresent()
+            ? ", redisKeyPrefix=" + redisKeyPrefix + ", clusterLease=" + clusterLease
+            : "")
         + "]";
   }
 

@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The plain-HTTP side of the port: {@code GET /health}, {@code POST /api/auth/token}, the test page
- * at {@code /} with its {@code /favicon.ico}, and the Socket.IO browser client at {@code
- * /socket.io/socket.io.js}. Other {@code /socket.io/} requests pass on to netty-socketio once their
- * {@code Origin} is allowed, because a browser does not apply CORS to WebSocket upgrades. Runs on
- * the Netty event loop: every route is quick and never blocks.
+ * at {@code /} with its {@code /favicon.ico}, the Socket.IO browser client at {@code
+ * /socket.io/socket.io.js}, and the metrics at {@code /metrics}. Other {@code /socket.io/} requests
+ * pass on to netty-socketio once their {@code Origin} is allowed, because a browser does not apply
+ * CORS to WebSocket upgrades. Runs on the Netty event loop: every route is quick and never blocks.
  */
 @ChannelHandler.Sharable
 public final class HttpRoutes extends ChannelInboundHandlerAdapter {
@@ -50,6 +50,7 @@ public final class HttpRoutes extends ChannelInboundHandlerAdapter {
   private final TokenPolicy tokenPolicy;
   private final StaticFiles files;
   private final Clock clock;
+  private final MetricsRoute metrics;
   private final long startedNanos = System.nanoTime();
 
   /**
@@ -58,7 +59,12 @@ public final class HttpRoutes extends ChannelInboundHandlerAdapter {
    * clock}.
    */
   public HttpRoutes(
-      List<String> allowedOrigins, TokenService tokens, TokenPolicy tokenPolicy, Clock clock) {
+      List<String> allowedOrigins,
+      TokenService tokens,
+      TokenPolicy tokenPolicy,
+      Clock clock,
+      MetricsRoute metrics) {
+    this.metrics = metrics;
     this.json = new ObjectMapper();
     this.origins = new OriginPolicy(allowedOrigins);
     this.tokens = tokens;
@@ -110,6 +116,7 @@ public final class HttpRoutes extends ChannelInboundHandlerAdapter {
     }
     return switch (path) {
       case "/health" -> isRead(method) ? health() : notAllowed("GET");
+      case "/metrics" -> isRead(method) ? metrics(request) : notAllowed("GET");
       case "/api/auth/token" ->
           method.equals(HttpMethod.POST) ? token(request) : notAllowed("POST");
       case "/", "/test-chat.html" ->
@@ -151,6 +158,19 @@ public final class HttpRoutes extends ChannelInboundHandlerAdapter {
     body.put("timestamp", Instant.now(clock).toString());
     body.put("uptime", (System.nanoTime() - startedNanos) / 1e9);
     return jsonResponse(HttpResponseStatus.OK, body);
+  }
+
+  private FullHttpResponse metrics(FullHttpRequest request) {
+    if (metrics.token().isPresent() && !presentsKey(request, metrics.token().get())) {
+      return status(
+          HttpResponseStatus.UNAUTHORIZED,
+          "AUTH_REQUIRED",
+          "The metrics token is required: Authorization: Bearer <MIA_METRICS_TOKEN>");
+    }
+    return bytes(
+        HttpResponseStatus.OK,
+        metrics.scrape().get().getBytes(StandardCharsets.UTF_8),
+        "text/plain; version=0.0.4; charset=utf-8");
   }
 
   private FullHttpResponse token(FullHttpRequest request) {

@@ -11,11 +11,14 @@ import java.util.Optional;
  * any, and always the server's own origin (the page it serves at {@code /}). A request without an
  * {@code Origin} header is not from a browser's cross-origin context and is allowed. Immutable.
  */
-final class OriginPolicy {
+public final class OriginPolicy {
   private final List<String> allowed;
   private final boolean any;
 
-  OriginPolicy(List<String> allowed) {
+  /**
+   * A policy allowing {@code allowed} origins (normalised; {@code *} for any) and the server's own.
+   */
+  public OriginPolicy(List<String> allowed) {
     this.allowed = List.copyOf(allowed);
     this.any = allowed.contains("*");
   }
@@ -24,7 +27,7 @@ final class OriginPolicy {
    * {@return whether a request with this {@code Origin} header (if any) to this {@code Host} may
    * proceed}
    */
-  boolean permits(Optional<String> origin, Optional<String> host) {
+  public boolean permits(Optional<String> origin, Optional<String> host) {
     if (origin.isEmpty() || any) {
       return true;
     }

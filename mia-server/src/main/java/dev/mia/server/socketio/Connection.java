@@ -1,5 +1,7 @@
 package dev.mia.server.socketio;
 
+import dev.mia.core.conversation.ErrorCode;
+import dev.mia.server.follow.ConnectionCap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -8,10 +10,12 @@ import java.util.function.Supplier;
 /**
  * What the server knows of one Socket.IO connection: how far it has come and who it is. A
  * connection is {@link Stage#NEW} until its transport binds, then {@link Stage#BOUND} until its
- * CONNECT packet is acknowledged ({@link Stage#CONNECTED}) or refused ({@link Stage#REFUSED}). An
- * identity, once admitted, holds a place under the user's connection cap until it is {@linkplain
- * #forget forgotten}. Thread-safe: a polling client's requests may be handled on different I/O
- * threads.
+ * CONNECT packet is acknowledged ({@link Stage#CONNECTED}) or refused ({@link Stage#REFUSED}).
+ * Whether it is admitted is decided once, when its CONNECT packet arrives ({@link #decide}); an
+ * admitted connection holds a place under its user's connection cap until it is {@linkplain #close
+ * closed}, even when the place was granted only after the connection closed. Thread-safe: a polling
+ * client's requests may be handled on different I/O threads, and a decision completes on whatever
+ * thread the cap answers on.
  */
 final class Connection {
   /** How far the connection has come. */
@@ -29,7 +33,11 @@ final class Connection {
 
   // Guarded by this.
   private Stage stage = Stage.NEW;
+  private boolean deciding;
+  private boolean closed;
   private Identity identity;
+  private ConnectionCap.Place place;
+  private ErrorCode refusal;
   // The stage of the connection's latest request: the next starts when it completes.
   private CompletableFuture<?> latest = IDLE;
 
@@ -63,15 +71,54 @@ final class Connection {
     return stage == Stage.REFUSED ? Optional.empty() : Optional.ofNullable(identity);
   }
 
-  /** Takes on {@code admitted}, which holds a place under its user's cap. */
-  synchronized void admit(Identity admitted) {
-    identity = admitted;
+  /** {@return true the first time: the caller is to decide whether the connection is admitted} */
+  synchronized boolean decide() {
+    if (deciding) {
+      return false;
+    }
+    deciding = true;
+    return true;
   }
 
-  /** {@return the identity that held a place under its user's cap, now dropped} */
-  synchronized Optional<Identity> forget() {
-    Optional<Identity> dropped = Optional.ofNullable(identity);
-    identity = null;
+  /** {@return why the connection was not admitted, once that is decided} */
+  synchronized Optional<ErrorCode> refusal() {
+    return Optional.ofNullable(refusal);
+  }
+
+  /** Takes on {@code admitted}, which holds {@code granted} under its user's cap. */
+  void admit(Identity admitted, ConnectionCap.Place granted) {
+    synchronized (this) {
+      if (!closed) {
+        identity = admitted;
+        place = granted;
+        return;
+      }
+    }
+    granted.close(); // granted after the connection closed: not kept
+  }
+
+  /** Records that the connection is not admitted, and why. */
+  synchronized void notAdmitted(ErrorCode why) {
+    refusal = why;
+  }
+
+  /**
+   * Ends the connection: it drops its identity and gives back its place under the user's cap.
+   * {@return the identity it had, if it was admitted}
+   */
+  Optional<Identity> close() {
+    Optional<Identity> dropped;
+    ConnectionCap.Place held;
+    synchronized (this) {
+      closed = true;
+      dropped = Optional.ofNullable(identity);
+      held = place;
+      identity = null;
+      place = null;
+    }
+    if (held != null) {
+      held.close();
+    }
     return dropped;
   }
 

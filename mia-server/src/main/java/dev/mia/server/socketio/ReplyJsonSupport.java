@@ -28,6 +28,15 @@ final class ReplyJsonSupport extends WholePacketJsonSupport {
     super.writeValue(out, value);
   }
 
+  /** {@return {@code value} as JSON, as it is written into an event packet} */
+  String toJson(Object value) {
+    try {
+      return objectMapper.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+    }
+  }
+
   /**
    * Appends {@code [event,{"sessionId":…,"chunk":…}]} as Jackson writes it; {@return false, with
    * nothing written, if Jackson has to write it (a lone surrogate)}

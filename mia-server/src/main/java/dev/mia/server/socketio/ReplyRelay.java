@@ -3,6 +3,7 @@ package dev.mia.server.socketio;
 import dev.mia.core.conversation.ConversationError;
 import dev.mia.core.conversation.ReplyListener;
 import dev.mia.core.conversation.SafetyAlert;
+import dev.mia.core.conversation.TurnAssessment;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.util.Optional;
@@ -19,6 +20,9 @@ final class ReplyRelay implements ReplyListener {
   private final SessionRoom room;
   private final Object lock = new Object();
 
+  // Written before the first chunk; read when the reply ends.
+  private volatile TurnAssessment assessment;
+
   // Guarded by lock.
   private StringBuilder pending;
   private Object ending;
@@ -26,6 +30,11 @@ final class ReplyRelay implements ReplyListener {
 
   ReplyRelay(SessionRoom room) {
     this.room = room;
+  }
+
+  @Override
+  public void onAssessed(TurnAssessment assessment) {
+    this.assessment = assessment;
   }
 
   @Override
@@ -52,7 +61,13 @@ final class ReplyRelay implements ReplyListener {
 
   @Override
   public void onComplete(String fullReply) {
-    end(new WirePayloads.Complete(room.sessionId(), fullReply));
+    TurnAssessment told = assessment;
+    end(
+        new WirePayloads.Complete(
+            room.sessionId(),
+            fullReply,
+            told == null ? null : told.intent(),
+            told == null ? null : told.riskLevel()));
   }
 
   @Override

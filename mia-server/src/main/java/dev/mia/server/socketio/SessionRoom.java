@@ -7,6 +7,7 @@ import com.corundumstudio.socketio.protocol.EngineIOVersion;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import com.corundumstudio.socketio.transport.NamespaceClient;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -26,6 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bytes the library would write, without its per-client queue, encoder and second trip through the
  * pipeline); a connection on long-polling, whose channel is not known yet, or with packets still
  * queued in the library, gets it through the library.
+ *
+ * <p>In a cluster each event also goes to the other servers ({@link RoomEvents}), which deliver it
+ * to their own connections in the room through {@link #deliver}; alone, nothing more is done than
+ * the local writes.
  */
 final class SessionRoom {
   private static final Runnable NOTHING = () -> {};
@@ -35,14 +40,23 @@ final class SessionRoom {
   private final Namespace namespace;
   private final WebSocketChannels webSockets;
   private final ReplyJsonSupport json;
+  private final RoomEvents otherServers;
   private final String sessionId;
 
-  /** The room of {@code sessionId} in {@code namespace}, written to as described above. */
+  /**
+   * The room of {@code sessionId} in {@code namespace}, written to as described above, its events
+   * published to {@code otherServers}.
+   */
   SessionRoom(
-      Namespace namespace, WebSocketChannels webSockets, ReplyJsonSupport json, String sessionId) {
+      Namespace namespace,
+      WebSocketChannels webSockets,
+      ReplyJsonSupport json,
+      RoomEvents otherServers,
+      String sessionId) {
     this.namespace = namespace;
     this.webSockets = webSockets;
     this.json = json;
+    this.otherServers = otherServers;
     this.sessionId = sessionId;
   }
 
@@ -56,11 +70,39 @@ final class SessionRoom {
   }
 
   /**
-   * Sends one event to every joined connection and runs {@code written} once every socket has
-   * written it (at once if there is none, or a polling client will fetch it later). {@code written}
-   * runs on a Netty I/O thread or on the caller's.
+   * Sends one event to every joined connection, here and on the other servers, and runs {@code
+   * written} once every socket here has written it and it has gone out to the other servers (at
+   * once if there is none, or a polling client will fetch it later). {@code written} runs on a
+   * Netty I/O thread, a thread of the cluster client, or the caller's.
    */
   void send(String event, Object payload, Runnable written) {
+    if (otherServers == NoRoomEvents.INSTANCE) {
+      deliver(event, payload, written); // alone: exactly the local path, nothing added
+      return;
+    }
+    AtomicInteger pending = new AtomicInteger(2);
+    Runnable one =
+        () -> {
+          if (pending.decrementAndGet() == 0) {
+            written.run();
+          }
+        };
+    otherServers
+        .publish(sessionId, event, json.toJson(payload))
+        .whenComplete((done, failed) -> one.run());
+    deliver(event, payload, one);
+  }
+
+  /**
+   * Sends one event another server sent to the room, to the connections joined here; {@code
+   * payloadJson} is written as it is.
+   */
+  void deliver(String event, String payloadJson) {
+    deliver(event, new RawValue(payloadJson), NOTHING);
+  }
+
+  /** Writes one event to every connection joined here; runs {@code written} as {@link #send}. */
+  private void deliver(String event, Object payload, Runnable written) {
     // The namespace's room map directly: the server-wide broadcast lookup builds operations for
     // every namespace and copies the clients into a new list, for each piece of every reply.
     Iterable<SocketIOClient> clients = namespace.getRoomClients(sessionId);
@@ -112,10 +154,17 @@ final class SessionRoom {
     one.run();
   }
 
-  /** Sends one event to every joined connection but {@code sender}, through the library. */
-  void sendToOthers(SocketIOClient sender, String event, Object payload) {
+  /**
+   * Sends one event to every joined connection but {@code sender} (a connection of any transport),
+   * through the library here, and to the other servers.
+   */
+  void sendToOthers(Object sender, String event, Object payload) {
+    if (otherServers != NoRoomEvents.INSTANCE) {
+      otherServers.publish(sessionId, event, json.toJson(payload));
+    }
     for (SocketIOClient client : namespace.getRoomClients(sessionId)) {
-      if (!client.getSessionId().equals(sender.getSessionId())) {
+      if (!(sender instanceof SocketIOClient own
+          && own.getSessionId().equals(client.getSessionId()))) {
         client.sendEvent(event, payload);
       }
     }

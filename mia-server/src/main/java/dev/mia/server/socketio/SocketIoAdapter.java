@@ -2,25 +2,31 @@ package dev.mia.server.socketio;
 
 import com.corundumstudio.socketio.AckRequest;
 import com.corundumstudio.socketio.AuthTokenResult;
+import com.corundumstudio.socketio.HandshakeData;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
+import com.corundumstudio.socketio.store.Store;
+import com.corundumstudio.socketio.transport.NamespaceClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mia.core.auth.TokenService;
 import dev.mia.core.conversation.ConversationEngine;
 import dev.mia.core.conversation.ConversationError;
+import dev.mia.core.conversation.ConversationObserver;
 import dev.mia.core.conversation.ErrorCode;
 import dev.mia.core.conversation.JoinResult;
 import dev.mia.core.conversation.SubmitResult;
+import dev.mia.server.follow.ConnectionCap;
+import dev.mia.server.follow.Followers;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,22 +40,20 @@ final class SocketIoAdapter {
   private static final Logger log = LoggerFactory.getLogger(SocketIoAdapter.class);
 
   private static final String CONNECTION = "mia.connection";
-  private static final Map<ErrorCode, String> REFUSAL_MESSAGES =
-      Map.of(
-          ErrorCode.AUTH_REQUIRED, "Authentication required",
-          ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections for this user");
+  private static final CompletionStage<Void> DECIDED = CompletableFuture.completedFuture(null);
 
   private final ConversationEngine engine;
   private final TokenService tokens;
   private final ConnectionCap connectionCap;
   private final boolean requireAuth;
   private final ScheduledExecutorService timer;
-  private final Function<String, SessionRoom> rooms;
+  private final Followers followers;
+  private final ConversationObserver observer;
 
   /**
    * An adapter admitting connections with {@code tokens} under {@code connectionCap} (only with a
-   * valid token if {@code requireAuth}), relaying replies to {@code rooms}, and closing refused
-   * connections on {@code timer}.
+   * valid token if {@code requireAuth}), relaying replies and a user's messages to the session's
+   * {@code followers} on every transport, and closing refused connections on {@code timer}.
    */
   SocketIoAdapter(
       ConversationEngine engine,
@@ -57,13 +61,15 @@ final class SocketIoAdapter {
       ConnectionCap connectionCap,
       boolean requireAuth,
       ScheduledExecutorService timer,
-      Function<String, SessionRoom> rooms) {
+      Followers followers,
+      ConversationObserver observer) {
     this.engine = engine;
     this.tokens = tokens;
     this.connectionCap = connectionCap;
     this.requireAuth = requireAuth;
     this.timer = timer;
-    this.rooms = rooms;
+    this.followers = followers;
+    this.observer = observer;
   }
 
   /** Listens to {@code server}'s default namespace. */
@@ -76,55 +82,74 @@ final class SocketIoAdapter {
   }
 
   /**
-   * The CONNECT packet carried an {@code auth} object (e.g. {@code io(url, {auth: {token}})}): a
-   * valid token decides who the connection is, and a refusal reaches the client as a plain {@code
-   * connect_error}. Runs before the CONNECT packet is acknowledged.
+   * Decides whether a connection is admitted, when its CONNECT packet arrives and before the
+   * library handles it ({@link AdmissionGate}): the {@code auth} token's user, else the {@code
+   * Authorization} header's, else a new anonymous user unless authentication is required; and a
+   * place under the user's connection cap, which may take a round trip to a shared cap. Deciding
+   * before the CONNECT packet is acknowledged matters: a polling client's next request may be
+   * handled on another thread at once. A repeated CONNECT packet changes nothing.
+   */
+  CompletionStage<?> decide(ClientHead client, Optional<String> authToken) {
+    Connection connection = connection(client.getStore());
+    if (!connection.decide()) {
+      return DECIDED;
+    }
+    Optional<String> verified =
+        authToken
+            .flatMap(tokens::verify)
+            .or(() -> bearer(client.getHandshakeData()).flatMap(tokens::verify));
+    if (verified.isEmpty() && requireAuth) {
+      connection.notAdmitted(ErrorCode.AUTH_REQUIRED);
+      return DECIDED;
+    }
+    Connection.Identity identity =
+        new Connection.Identity(verified.orElseGet(engine::newAnonymousUserId), verified.isEmpty());
+    return connectionCap
+        .tryOpen(identity.userId())
+        .thenAccept(
+            place -> {
+              if (place.isPresent()) {
+                connection.admit(identity, place.get());
+              } else {
+                connection.notAdmitted(ErrorCode.TOO_MANY_CONNECTIONS);
+              }
+            });
+  }
+
+  /**
+   * The CONNECT packet carried an {@code auth} object (every one does, see {@link
+   * dev.mia.server.compat.ConnectPacketAuth}): a refusal decided by {@link #decide} reaches the
+   * client as a plain {@code connect_error}. Runs before the CONNECT packet is acknowledged.
    */
   private AuthTokenResult onAuth(Object auth, SocketIOClient client) {
     Connection connection = connection(client);
-    if (connection.isConnected()) {
-      return AuthTokenResult.AuthTokenResultSuccess; // a repeated CONNECT packet changes nothing
+    if (connection.isConnected() || connection.identity().isPresent()) {
+      return AuthTokenResult.AuthTokenResultSuccess;
     }
-    Optional<String> fromAuth = Optional.empty();
-    if (auth instanceof Map<?, ?> map && map.get("token") instanceof String token) {
-      fromAuth = tokens.verify(token);
-    }
-    if (fromAuth.isPresent()) {
-      release(connection); // the token outranks the identity taken from the handshake
-    }
-    Optional<ErrorCode> refused = admit(client, connection, fromAuth);
-    if (refused.isPresent()) {
-      log.info("connection refused: {}", refused.get());
-      return new AuthTokenResult(
-          false, refusal(refused.get(), REFUSAL_MESSAGES.get(refused.get())));
-    }
-    return AuthTokenResult.AuthTokenResultSuccess;
+    ErrorCode refused = connection.refusal().orElse(ErrorCode.INTERNAL_ERROR);
+    log.info("connection refused: {}", refused);
+    observer.refused(refused);
+    return new AuthTokenResult(false, refusal(refused, refusalMessage(refused)));
   }
 
   /**
    * netty-socketio 2.0.14 first runs the default namespace's connect listeners when the Engine.IO
-   * transport binds, before the client has sent its CONNECT packet (so before any {@code auth} is
-   * known), and not again for that packet, because the client is then already in the namespace's
-   * room. So the first call admits the connection provisionally from the handshake (the {@code
-   * Authorization} header, else anonymous), which a token in the CONNECT packet replaces, and takes
-   * the client out of that room so that the CONNECT packet runs the listeners again. That second
-   * call refuses a connection the handshake could not admit and whose packet carried no {@code
-   * auth} (only then is a refusal certain). Admitting before the CONNECT packet is acknowledged
-   * matters: a polling client's next request may be handled on another thread at once.
+   * transport binds, before the client has sent its CONNECT packet, and not again for that packet,
+   * because the client is then already in the namespace's room. So the first call takes the client
+   * out of that room, so that the CONNECT packet runs the listeners again; by then {@link #decide}
+   * has decided. That second call refuses a connection that was not admitted and whose refusal the
+   * auth listener could not send (an Engine.IO 3 client, which has no {@code auth}).
    */
   private void onConnect(SocketIOClient client) {
     Connection connection = connection(client);
-    if (connection.bind() && connection.identity().isEmpty()) {
+    if (connection.bind()) {
       client.leaveRoom(Namespace.DEFAULT_NAME);
-      admit(client, connection, Optional.empty()); // a refusal waits for the CONNECT packet
       return;
     }
     if (connection.identity().isEmpty()) {
-      Optional<ErrorCode> refused = admit(client, connection, Optional.empty());
-      if (refused.isPresent()) {
-        refuse(client, connection, refused.get(), REFUSAL_MESSAGES.get(refused.get()));
-        return;
-      }
+      ErrorCode refused = connection.refusal().orElse(ErrorCode.INTERNAL_ERROR);
+      refuse(client, connection, refused, refusalMessage(refused));
+      return;
     }
     connection.connected();
     log.info(
@@ -133,58 +158,30 @@ final class SocketIoAdapter {
 
   /** {@return the connection's state, made on first use} */
   private static Connection connection(SocketIOClient client) {
-    Connection connection = client.get(CONNECTION);
+    return connection(((NamespaceClient) client).getBaseClient().getStore());
+  }
+
+  /** {@return the state of the connection whose store this is, made on first use} */
+  private static Connection connection(Store store) {
+    Connection connection = store.get(CONNECTION);
     if (connection != null) {
       return connection;
     }
     // Listeners of one connection may run on two I/O threads (a polling client's requests): one
-    // state for both. The client object is the library's, one per connection and namespace.
-    synchronized (client) {
-      connection = client.get(CONNECTION);
+    // state for both. The store is the library's, one per connection.
+    synchronized (store) {
+      connection = store.get(CONNECTION);
       if (connection == null) {
         connection = new Connection();
-        client.set(CONNECTION, connection);
+        store.set(CONNECTION, connection);
       }
       return connection;
     }
   }
 
-  /**
-   * Decides who the connection is, unless that is decided already: the {@code auth} token's user,
-   * else the {@code Authorization} header's, else a new anonymous user unless authentication is
-   * required; and counts it against the user's cap. {@return the reason for refusing it, or empty
-   * once it is admitted}
-   */
-  private Optional<ErrorCode> admit(
-      SocketIOClient client, Connection connection, Optional<String> fromAuth) {
-    synchronized (connection) { // one decision, one place under the cap
-      if (connection.identity().isPresent()) {
-        return Optional.empty();
-      }
-      Optional<String> verified = fromAuth.or(() -> bearer(client).flatMap(tokens::verify));
-      if (verified.isEmpty() && requireAuth) {
-        return Optional.of(ErrorCode.AUTH_REQUIRED);
-      }
-      String userId = verified.orElseGet(engine::newAnonymousUserId);
-      if (!connectionCap.tryOpen(userId)) {
-        return Optional.of(ErrorCode.TOO_MANY_CONNECTIONS);
-      }
-      connection.admit(new Connection.Identity(userId, verified.isEmpty()));
-      return Optional.empty();
-    }
-  }
-
-  /** Forgets a connection's identity and gives back its place under the user's cap. */
-  private void release(Connection connection) {
-    connection.forget().ifPresent(identity -> connectionCap.close(identity.userId()));
-  }
-
   private void onDisconnect(SocketIOClient client) {
-    Connection connection = connection(client);
-    log.debug(
-        "client disconnected: {}",
-        connection.identity().map(Connection.Identity::userId).orElse("?"));
-    release(connection);
+    Optional<Connection.Identity> was = connection(client).close();
+    log.debug("client disconnected: {}", was.map(Connection.Identity::userId).orElse("?"));
   }
 
   private void onJoin(SocketIOClient client, JsonNode data, AckRequest ack) {
@@ -279,7 +276,6 @@ final class SocketIoAdapter {
   /** {@return a stage that completes once the message is accepted or refused} */
   private CompletionStage<?> submit(
       SocketIOClient client, AckRequest ack, String userId, String sessionId, String message) {
-    SessionRoom room = rooms.apply(sessionId);
     // In the room before the message is submitted: its reply may start at once.
     CompletionStage<Boolean> inRoom =
         client.getAllRooms().contains(sessionId)
@@ -292,7 +288,8 @@ final class SocketIoAdapter {
                       return own.isPresent();
                     });
     return inRoom
-        .thenCompose(ownsIt -> engine.submitAsync(userId, sessionId, message, new ReplyRelay(room)))
+        .thenCompose(
+            ownsIt -> engine.submitAsync(userId, sessionId, message, followers.replies(sessionId)))
         .thenAccept(
             result -> {
               if (result instanceof SubmitResult.Refused refused) {
@@ -300,15 +297,12 @@ final class SocketIoAdapter {
                 return;
               }
               acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
-              room.sendToOthers(
-                  client,
-                  "user_message",
-                  new WirePayloads.UserMessage(sessionId, message, System.currentTimeMillis()));
+              followers.userMessage(sessionId, message, System.currentTimeMillis(), client);
             });
   }
 
-  private static Optional<String> bearer(SocketIOClient client) {
-    String header = client.getHandshakeData().getHttpHeaders().get("Authorization");
+  private static Optional<String> bearer(HandshakeData handshake) {
+    String header = handshake.getHttpHeaders().get("Authorization");
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Optional.of(header.substring(7).trim());
     }
@@ -333,6 +327,14 @@ final class SocketIoAdapter {
     }
   }
 
+  private static String refusalMessage(ErrorCode code) {
+    return switch (code) {
+      case AUTH_REQUIRED -> "Authentication required";
+      case TOO_MANY_CONNECTIONS -> "Too many connections for this user";
+      default -> "The server could not admit this connection";
+    };
+  }
+
   private static Map<String, Object> refusal(ErrorCode code, String message) {
     return Map.of("message", message, "data", Map.of("code", code.name(), "message", message));
   }
@@ -350,6 +352,7 @@ final class SocketIoAdapter {
     packet.setData(refusal(code, message));
     client.send(packet);
     log.info("connection refused: {}", code);
+    observer.refused(code);
     timer.schedule(client::disconnect, 1, TimeUnit.SECONDS);
   }
 }

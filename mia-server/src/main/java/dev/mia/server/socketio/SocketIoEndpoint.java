@@ -3,18 +3,23 @@ package dev.mia.server.socketio;
 import com.corundumstudio.socketio.AckMode;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.namespace.Namespace;
 import dev.mia.core.auth.TokenService;
 import dev.mia.core.conversation.ConversationEngine;
+import dev.mia.core.conversation.ConversationObserver;
 import dev.mia.server.compat.DroppedDefaultPipeline;
 import dev.mia.server.compat.QuietExceptionListener;
 import dev.mia.server.config.ServerConfig;
+import dev.mia.server.follow.ConnectionCap;
+import dev.mia.server.follow.Followers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.epoll.Epoll;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -27,31 +32,61 @@ public final class SocketIoEndpoint {
   public static final int MAX_PAYLOAD_BYTES = 1_000_000;
 
   private final SocketIOServer server;
+  private final RoomEvents roomEvents;
 
-  /**
-   * An endpoint for {@code engine} as {@code config} describes, identifying users with {@code
-   * tokens}, answering plain HTTP with {@code httpRoutes}, and timing refusals on {@code timer}.
-   */
-  public SocketIoEndpoint(
-      ServerConfig config,
+  /** What an endpoint is wired to; the cap and the room events stay the caller's to close. */
+  public record Parts(
       ConversationEngine engine,
       TokenService tokens,
       ChannelHandler httpRoutes,
-      ScheduledExecutorService timer) {
+      Optional<ChannelHandler> plainWebSockets,
+      ScheduledExecutorService timer,
+      ConversationObserver observer,
+      Followers followers,
+      ConnectionCap connectionCap,
+      RoomEvents roomEvents) {}
+
+  /**
+   * An endpoint as {@code config} describes: it identifies users with the parts' tokens and admits
+   * them under the connection cap, answers plain HTTP with the routes and plain-WebSocket upgrades
+   * with their router, times refusals on the timer, tells the observer of the connections it
+   * refuses, registers its rooms with the followers, and shares the events of sessions' rooms with
+   * other servers through the room events, which it {@linkplain RoomEvents#start starts}.
+   */
+  public SocketIoEndpoint(ServerConfig config, Parts parts) {
     ReplyJsonSupport json = new ReplyJsonSupport();
     WebSocketChannels webSockets = new WebSocketChannels();
+    RoomEvents roomEvents = parts.roomEvents();
+    this.roomEvents = roomEvents;
     this.server = new SocketIOServer(configuration(config, json));
     DroppedDefaultPipeline.release(server);
-    server.setPipelineFactory(new SocketIoPipeline(httpRoutes, webSockets));
     Namespace namespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
-    new SocketIoAdapter(
-            engine,
-            tokens,
-            new ConnectionCap(config.maxConnectionsPerUser()),
+    parts
+        .followers()
+        .register(
+            new RoomTransport(id -> new SessionRoom(namespace, webSockets, json, roomEvents, id)));
+    SocketIoAdapter adapter =
+        new SocketIoAdapter(
+            parts.engine(),
+            parts.tokens(),
+            parts.connectionCap(),
             config.requireAuth(),
-            timer,
-            sessionId -> new SessionRoom(namespace, webSockets, json, sessionId))
-        .install(server);
+            parts.timer(),
+            parts.followers(),
+            parts.observer());
+    server.setPipelineFactory(
+        new SocketIoPipeline(
+            parts.httpRoutes(),
+            parts.plainWebSockets(),
+            webSockets,
+            new AdmissionGate(adapter::decide)));
+    adapter.install(server);
+    // What other servers send to a room goes to the connections here only: never published again.
+    RoomEvents none = RoomEvents.none();
+    roomEvents.start(
+        (sessionId, event, payloadJson) ->
+            new SessionRoom(namespace, webSockets, json, none, sessionId)
+                .deliver(event, payloadJson));
   }
 
   private static Configuration configuration(ServerConfig config, ReplyJsonSupport json) {
@@ -101,6 +136,17 @@ public final class SocketIoEndpoint {
       throw new PortUnavailableException(bound.cause());
     }
     return bound.channel();
+  }
+
+  /** {@return the open connections on {@code transport}} */
+  public long connections(Transport transport) {
+    long open = 0;
+    for (SocketIOClient client : server.getAllClients()) {
+      if (client.getTransport() == transport) {
+        open++;
+      }
+    }
+    return open;
   }
 
   /** Closes the listening socket and every connection. */

@@ -12,24 +12,34 @@ import dev.mia.server.compat.UpgradeNoops;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Each connection's pipeline: netty-socketio's handlers, the REST routes in front of them, the
- * library's fixes ({@link dev.mia.server.compat}) where they act, and the tracking of WebSocket
- * channels for direct reply frames.
+ * Each connection's pipeline: netty-socketio's handlers, the REST routes and the plain-WebSocket
+ * endpoints in front of them, the library's fixes ({@link dev.mia.server.compat}) where they act,
+ * the gate that holds a CONNECT packet until the connection is admitted, and the tracking of
+ * WebSocket channels for direct reply frames.
  */
 final class SocketIoPipeline extends SocketIOChannelInitializer {
   private final ChannelHandler httpRoutes;
+  private final Optional<ChannelHandler> plainWebSockets;
   private final WebSocketChannels webSockets;
   private final PendingPolls pendingPolls = new PendingPolls();
   private final PollingConnectionClose connectionClose = new PollingConnectionClose();
   private final ConnectPacketAuth connectAuth = new ConnectPacketAuth();
+  private final AdmissionGate admissionGate;
   private UpgradeNoops upgradeNoops;
   private EncoderHandler encoder;
 
-  SocketIoPipeline(ChannelHandler httpRoutes, WebSocketChannels webSockets) {
+  SocketIoPipeline(
+      ChannelHandler httpRoutes,
+      Optional<ChannelHandler> plainWebSockets,
+      WebSocketChannels webSockets,
+      AdmissionGate admissionGate) {
     this.httpRoutes = httpRoutes;
+    this.plainWebSockets = plainWebSockets;
     this.webSockets = webSockets;
+    this.admissionGate = admissionGate;
   }
 
   @Override
@@ -50,8 +60,13 @@ final class SocketIoPipeline extends SocketIOChannelInitializer {
     // Behind the HTTP encoder, the REST routes answer what is not Socket.IO; their responses do
     // not pass the polling fixes that follow them.
     pipeline.addAfter(HTTP_ENCODER, "miaHttpRoutes", httpRoutes);
+    // In front of the routes: an upgrade to a plain-WebSocket endpoint leaves Socket.IO here.
+    plainWebSockets.ifPresent(
+        router -> pipeline.addBefore("miaHttpRoutes", "miaPlainWebSockets", router));
     pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
     pipeline.addAfter("miaPendingPolls", "miaPollingConnectionClose", connectionClose);
     pipeline.addAfter("miaPollingConnectionClose", "miaConnectPacketAuth", connectAuth);
+    // Right behind it: a CONNECT packet, now with its auth, waits here for the admission decision.
+    pipeline.addAfter("miaConnectPacketAuth", "miaAdmissionGate", admissionGate);
   }
 }

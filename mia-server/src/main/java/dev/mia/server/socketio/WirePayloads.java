@@ -58,8 +58,11 @@ final class WirePayloads {
   /** {@code message_chunk}. */
   record Chunk(String sessionId, String chunk) {}
 
-  /** {@code message_complete}. */
-  record Complete(String sessionId, String message) {}
+  /**
+   * {@code message_complete}; {@code intent} and {@code riskLevel} (see {@link
+   * dev.mia.core.conversation.TurnAssessment}) are additions an old client ignores.
+   */
+  record Complete(String sessionId, String message, String intent, String riskLevel) {}
 
   /** {@code error}: {@code message} for people, {@code error} the detail, {@code code} stable. */
   record ErrorPayload(

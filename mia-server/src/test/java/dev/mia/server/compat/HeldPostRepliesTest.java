@@ -24,12 +24,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link HeldPostReplies}, as {@link PendingPolls} and {@link PollingConnectionClose} use it: a
  * POST's answer, which netty-socketio writes before it handles the POST's packets, leaves only once
- * every packet is handled; a POST split into one request per packet gets one answer.
+ * every packet is handled, even one whose handling goes on after the I/O thread returned; a POST
+ * split into one request per packet gets one answer.
  */
 class HeldPostRepliesTest {
   private static final String FIRST = "42[\"message\",\"first\"]";
@@ -102,6 +104,23 @@ class HeldPostRepliesTest {
   }
 
   @Test
+  void aPostsAnswerWaitsForAPacketWhoseHandlingGoesOnLater() {
+    EmbeddedChannel channel = polling();
+    library.handledLater = new CompletableFuture<>();
+
+    channel.writeInbound(Http.post(sid, FIRST));
+    channel.runPendingTasks();
+    assertNull(channel.readOutbound(), "no answer while the packet is still being handled");
+    assertTrue(channel.isOpen());
+
+    library.handledLater.complete(null);
+    channel.runPendingTasks();
+
+    assertEquals("ok " + FIRST, Http.readResponse(channel).body());
+    assertFalse(channel.finish());
+  }
+
+  @Test
   void theDroppedAnswersAreReleased() {
     EmbeddedChannel channel = polling();
 
@@ -167,11 +186,16 @@ class HeldPostRepliesTest {
     final List<Completed> completed = new ArrayList<>();
     final List<ChannelFuture> answers = new ArrayList<>();
     final List<FullHttpResponse> responses = new ArrayList<>();
+    // When set, the packets' handling goes on until it completes (an admission waiting for Redis).
+    CompletableFuture<Void> handledLater;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       FullHttpRequest post = (FullHttpRequest) msg;
       EmbeddedChannel channel = (EmbeddedChannel) ctx.channel();
+      if (handledLater != null) {
+        PendingPolls.holdAnswerUntil(channel, handledLater);
+      }
       try {
         String packet = Http.body(post);
         FullHttpResponse response = answer("ok " + packet);

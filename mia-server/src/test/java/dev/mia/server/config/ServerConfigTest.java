@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Reading and checking the environment. */
 class ServerConfigTest {
   private static final String SECRET = "a-secret-of-more-than-thirty-two-bytes!!";
+  private static final String SHARED_DATABASE = "jdbc:postgresql://db.internal:5432/mia";
 
   @Test
   void noVariablesGiveAWorkingDevelopmentServer() {
@@ -227,5 +228,117 @@ class ServerConfigTest {
         ServerConfig.builder().allowedOrigins(List.of("HTTPS://App.Example.org/")).build();
 
     assertEquals(List.of("https://app.example.org"), config.allowedOrigins());
+  }
+
+  @Test
+  void withoutARedisUrlTheServerIsAlone() {
+    assertEquals(Optional.empty(), ServerConfig.fromEnvironment(Map.of()).redis());
+  }
+
+  @Test
+  void aRedisUrlNamesHostPortPasswordAndDatabase() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+            Map.of(
+                "MIA_REDIS_URL", "redis://:s3cret%40x@redis.internal:6380/2",
+                "MIA_REDIS_KEY_PREFIX", "mia-eu:",
+                "MIA_CLUSTER_LEASE", "10s",
+                "MIA_DATABASE_URL", SHARED_DATABASE));
+
+    RedisAddress redis = config.redis().orElseThrow();
+    assertEquals("redis.internal:6380", redis.hostAndPort());
+    assertEquals(Optional.of("s3cret@x"), redis.password());
+    assertEquals(Optional.empty(), redis.username());
+    assertEquals(2, redis.database());
+    assertFalse(redis.tls());
+    assertEquals("redis://redis.internal:6380", redis.url());
+    assertEquals("mia-eu:", config.redisKeyPrefix());
+    assertEquals(Duration.ofSeconds(10), config.clusterLease());
+  }
+
+  @Test
+  void aRedisUrlWithoutAPortUsesTheDefaultOne() {
+    RedisAddress redis = RedisAddress.parse("rediss://user:pw@cache.example.org");
+
+    assertEquals("cache.example.org:6379", redis.hostAndPort());
+    assertEquals(Optional.of("user"), redis.username());
+    assertTrue(redis.tls());
+  }
+
+  @Test
+  void aBadRedisUrlStopsTheStartNamingTheVariableWithoutEchoingIt() {
+    for (String bad :
+        List.of("cache:6379", "http://:pw@cache:6379", "redis://:pw@", "redis://cache:6379/x")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> ServerConfig.fromEnvironment(Map.of("MIA_REDIS_URL", bad)),
+              bad);
+
+      assertTrue(e.getMessage().startsWith("MIA_REDIS_URL must be a Redis URL"), e.getMessage());
+      assertFalse(e.getMessage().contains(bad), e.getMessage());
+    }
+  }
+
+  @Test
+  void toStringShowsTheRedisButNotItsPassword() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(
+            Map.of(
+                "MIA_REDIS_URL",
+                "redis://:hunter22@10.1.2.3:6379",
+                "MIA_DATABASE_URL",
+                SHARED_DATABASE));
+
+    assertTrue(config.toString().contains("redis://10.1.2.3:6379"), config.toString());
+    assertFalse(config.toString().contains("hunter22"), config.toString());
+  }
+
+  @Test
+  void aClusterLeaseTooShortToRenewIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("MIA_CLUSTER_LEASE", "100ms")));
+
+    assertEquals(
+        "MIA_CLUSTER_LEASE must be at least 300ms (a lease is renewed every third of it); was"
+            + " 100ms",
+        e.getMessage());
+  }
+
+  @Test
+  void aClusterServerMustShareItsDatabase() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("MIA_REDIS_URL", "redis://10.1.2.3:6379")));
+
+    assertTrue(e.getMessage().startsWith("MIA_REDIS_URL makes this server one of a cluster"));
+  }
+
+  @Test
+  void aDatabaseUrlChoosesTheDatabaseStore() {
+    ServerConfig config = ServerConfig.fromEnvironment(Map.of("MIA_DATABASE_URL", SHARED_DATABASE));
+
+    assertEquals(ServerConfig.Store.DATABASE, config.store());
+  }
+
+  @Test
+  void theDefaultStoreIsTheEmbeddedFileInData() {
+    ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+
+    assertEquals(ServerConfig.Store.EMBEDDED, config.store());
+    assertEquals(java.nio.file.Path.of("data"), config.dataDir());
+  }
+
+  @Test
+  void aDatabaseUrlThatIsNotPostgresIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("MIA_DATABASE_URL", "jdbc:mysql://db/mia")));
+
+    assertTrue(e.getMessage().startsWith("MIA_DATABASE_URL must be a PostgreSQL JDBC URL"));
   }
 }

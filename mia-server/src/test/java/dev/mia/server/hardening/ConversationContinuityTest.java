@@ -95,4 +95,22 @@ class ConversationContinuityTest {
       assertFalse(fresh.has("previousSessionId"));
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void messageCompleteSaysWhatTheReplySetOutToDoAndTheRisk(Transport transport) {
+    try (TestClient client = withToken(server, transport, server.token("intent-" + transport))) {
+      String sessionId = newSession(client);
+
+      client.emit("message", json("sessionId", sessionId, "message", "i want to kill myself"));
+      JSONObject crisis = client.await("message_complete");
+      client.emit("message", json("sessionId", sessionId, "message", "thanks for listening"));
+      JSONObject calm = client.await("message_complete");
+
+      assertEquals("crisis_support", crisis.getString("intent"));
+      assertEquals("high", crisis.getString("riskLevel"));
+      assertEquals("none", calm.getString("riskLevel"));
+      assertFalse(calm.getString("intent").isEmpty());
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.mia.server.testing;
 
+import dev.mia.core.session.SessionStore;
 import dev.mia.core.testing.FakeOpenAi;
 import dev.mia.server.MiaServer;
 import dev.mia.server.config.ServerConfig;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
@@ -40,6 +42,20 @@ public final class RunningServer implements AutoCloseable {
 
   /** {@return a started server whose configuration {@code customize} may change} */
   public static RunningServer start(UnaryOperator<ServerConfigBuilder> customize) {
+    return start(Optional.empty(), customize);
+  }
+
+  /**
+   * {@return a started server keeping its sessions in {@code sessionStore}, whose configuration
+   * {@code customize} may change} Two such servers on one store and one Redis are a cluster.
+   */
+  public static RunningServer start(
+      SessionStore sessionStore, UnaryOperator<ServerConfigBuilder> customize) {
+    return start(Optional.of(sessionStore), customize);
+  }
+
+  private static RunningServer start(
+      Optional<SessionStore> sessionStore, UnaryOperator<ServerConfigBuilder> customize) {
     FakeOpenAi fake = FakeOpenAi.start();
     ServerConfigBuilder config =
         ServerConfig.builder()
@@ -51,8 +67,19 @@ public final class RunningServer implements AutoCloseable {
             .openAiMaxRetries(0)
             .jwtSecret(JWT_SECRET)
             .allowedOrigins(List.of("http://allowed.example"))
-            .shutdownGrace(Duration.ofSeconds(2));
-    MiaServer server = new MiaServer(customize.apply(config).build());
+            .shutdownGrace(Duration.ofSeconds(2))
+            .store(ServerConfig.Store.MEMORY);
+    MiaServer server;
+    try {
+      ServerConfig built = customize.apply(config).build();
+      server =
+          sessionStore.isPresent()
+              ? new MiaServer(built, sessionStore.get())
+              : new MiaServer(built);
+    } catch (RuntimeException e) {
+      fake.close();
+      throw e;
+    }
     server.start();
     return new RunningServer(fake, server);
   }

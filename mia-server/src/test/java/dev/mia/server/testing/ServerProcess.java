@@ -65,6 +65,8 @@ public final class ServerProcess implements AutoCloseable {
   public static Process launch(Map<String, String> env, Path output) throws IOException {
     Map<String, String> all = new HashMap<>(env);
     all.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin"));
+    // The embedded store's file goes under target/, not into the working copy.
+    all.computeIfAbsent("MIA_DATA_DIR", k -> newDataDir().toString());
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -76,6 +78,25 @@ public final class ServerProcess implements AutoCloseable {
     builder.environment().clear();
     builder.environment().putAll(all);
     return builder.start();
+  }
+
+  /** {@return a new, empty folder for a server's data under {@code target/}} */
+  public static Path newDataDir() {
+    try {
+      Path parent = Files.createDirectories(Path.of("target", "server-data"));
+      return Files.createTempDirectory(parent, "data-").toAbsolutePath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Kills the server with SIGKILL, as a crash would, and waits for it to be gone. */
+  public void kill() {
+    try {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Sends SIGTERM and returns at once. */

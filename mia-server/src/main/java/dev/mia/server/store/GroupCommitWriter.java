@@ -1,0 +1,306 @@
+package dev.mia.server.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes: it takes every write waiting in its queue (at most {@link
+ * #MAX_BATCH}), runs them in order in one transaction, commits, then completes their stages in
+ * order (on this thread). Writes therefore take effect in the order they were queued, a commit's
+ * cost (an fsync) is shared by all the writes that waited for it, and nobody else's thread ever
+ * writes.
+ *
+ * <p>A batch that fails is rolled back and its writes run again one transaction each, so only the
+ * writes that fail on their own fail their stages; the next batch proceeds either way. When the
+ * connection itself is lost the whole batch fails at once instead.
+ *
+ * <p>{@link #close} stops taking writes, runs a last write after every queued one, and ends the
+ * thread, which then runs the {@code stopped} action.
+ */
+final class GroupCommitWriter {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  /** The most writes one transaction takes. */
+  static final int MAX_BATCH = 256;
+
+  private final DataSource pool;
+  private final Runnable stopped;
+  private final Thread thread;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition queued = lock.newCondition();
+  // Guarded by lock.
+  private final ArrayDeque<Write<?>> queue = new ArrayDeque<>();
+  // Guarded by lock.
+  private boolean closed;
+  // Written on the writer thread only; volatile for tests and logs.
+  private volatile long sessions;
+  private final AtomicLong transactions = new AtomicLong();
+  private final AtomicLong writes = new AtomicLong();
+
+  /**
+   * A writer on {@code pool}, whose database held {@code sessions} sessions when it was opened.
+   * Starts its thread, named {@code threadName}; {@code stopped} runs on it as it ends.
+   */
+  GroupCommitWriter(DataSource pool, long sessions, String threadName, Runnable stopped) {
+    this.pool = pool;
+    this.sessions = sessions;
+    this.stopped = stopped;
+    this.thread = new Thread(this::run, threadName);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * Queues {@code write}. {@return its stage} failing with {@link IllegalStateException} at once if
+   * the writer is closed.
+   */
+  <T> CompletableFuture<T> submit(Write<T> write) {
+    lock.lock();
+    try {
+      if (closed) {
+        write.fail(new IllegalStateException("the session store is closed"));
+        return write.stage;
+      }
+      queue.add(write);
+      queued.signal();
+    } finally {
+      lock.unlock();
+    }
+    return write.stage;
+  }
+
+  /**
+   * Stops taking writes; {@code last} runs after every write queued before. {@return false if the
+   * writer was closed already}
+   */
+  boolean close(Write<?> last) {
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      queue.add(last);
+      queued.signal();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {@return whether the calling thread is the writer's} */
+  boolean isWriterThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Waits until the writer's thread has ended. */
+  void awaitStopped() throws InterruptedException {
+    thread.join();
+  }
+
+  /** {@return how many sessions the database holds, as this writer knows it} */
+  long sessions() {
+    return sessions;
+  }
+
+  /** {@return how many transactions have committed} */
+  long transactions() {
+    return transactions.get();
+  }
+
+  /** {@return how many writes have committed} */
+  long writes() {
+    return writes.get();
+  }
+
+  private void run() {
+    List<Write<?>> batch = new ArrayList<>(MAX_BATCH);
+    try {
+      boolean last = false;
+      while (!last) {
+        lock.lock();
+        try {
+          while (queue.isEmpty()) {
+            queued.awaitUninterruptibly();
+          }
+          while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
+            batch.add(queue.poll());
+          }
+          last = closed && queue.isEmpty();
+        } finally {
+          lock.unlock();
+        }
+        execute(batch);
+        batch.clear();
+      }
+    } finally {
+      abandonQueue();
+      stopped.run();
+    }
+  }
+
+  /** Fails what is still queued when the thread ends early (it never does, but for an Error). */
+  private void abandonQueue() {
+    List<Write<?>> left;
+    lock.lock();
+    try {
+      closed = true;
+      left = new ArrayList<>(queue);
+      queue.clear();
+    } finally {
+      lock.unlock();
+    }
+    for (Write<?> write : left) {
+      write.fail(new IllegalStateException("the session store's writer stopped"));
+    }
+  }
+
+  private void execute(List<Write<?>> batch) {
+    long started = System.nanoTime();
+    Tx committed = null;
+    try (Connection connection = pool.getConnection()) {
+      connection.setAutoCommit(false);
+      Tx tx = new Tx(connection, sessions);
+      try {
+        for (Write<?> write : batch) {
+          write.run(tx);
+        }
+        connection.commit();
+        committed = tx;
+      } catch (SQLException | RuntimeException e) {
+        rollback(connection);
+        if (batch.size() == 1 || connectionLost(e)) {
+          log.warn("session store: {} writes failed: {}", batch.size(), describe(e));
+          failAll(batch, e);
+        } else {
+          log.warn(
+              "session store: a batch of {} writes failed ({}); writing them one at a time",
+              batch.size(),
+              describe(e));
+          oneAtATime(connection, batch);
+        }
+      } finally {
+        tx.closeStatements();
+      }
+    } catch (SQLException | RuntimeException e) {
+      if (committed == null) {
+        // No connection, or it could not be set up: nothing was written.
+        log.warn("session store: {} writes failed: {}", batch.size(), describe(e));
+        failAll(batch, e);
+        return;
+      }
+      // Committed; only giving the connection back failed, which the pool deals with.
+      log.debug("session store: a connection could not be given back", e);
+    } catch (Error e) {
+      failAll(batch, e);
+      throw e;
+    }
+    if (committed == null) {
+      return; // failed, and answered above
+    }
+    // The connection is back in the pool before any caller's callback runs.
+    recordCommit(committed, batch.size());
+    for (Write<?> write : batch) {
+      write.complete();
+    }
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "session store: {} writes in one transaction, {} µs",
+          batch.size(),
+          (System.nanoTime() - started) / 1_000);
+    }
+  }
+
+  private void oneAtATime(Connection connection, List<Write<?>> batch) {
+    for (Write<?> write : batch) {
+      Tx tx = new Tx(connection, sessions);
+      try {
+        write.run(tx);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollback(connection);
+        log.warn("session store: a write failed: {}", describe(e));
+        log.debug("session store: the failure in full", e);
+        write.fail(safe(e));
+        continue;
+      } finally {
+        tx.closeStatements();
+      }
+      recordCommit(tx, 1);
+      write.complete();
+    }
+  }
+
+  private void recordCommit(Tx tx, int count) {
+    sessions = tx.sessions();
+    transactions.incrementAndGet();
+    writes.addAndGet(count);
+  }
+
+  private static void failAll(List<Write<?>> batch, Throwable failure) {
+    log.debug("session store: the failure in full", failure);
+    Throwable safe = safe(failure);
+    for (Write<?> write : batch) {
+      write.fail(safe);
+    }
+  }
+
+  private static void rollback(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      log.debug("session store: rollback failed", e);
+    }
+  }
+
+  private static boolean connectionLost(Exception e) {
+    if (e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException) {
+      return true;
+    }
+    return e instanceof SQLException sql
+        && sql.getSQLState() != null
+        && sql.getSQLState().startsWith("08");
+  }
+
+  /**
+   * {@return what the caller's stage fails with} A database's message may quote the values of a row
+   * (message text): the caller, who may log it, gets the SQL state and the class only; the original
+   * is its cause.
+   */
+  static Throwable safe(Throwable failure) {
+    if (failure instanceof SQLException sql) {
+      return new SQLException(
+          "the session store's database failed: " + describe(sql),
+          sql.getSQLState(),
+          sql.getErrorCode(),
+          sql);
+    }
+    return failure;
+  }
+
+  /** {@return the class, SQL state and vendor code of {@code e}, never its message} */
+  static String describe(Throwable e) {
+    if (e instanceof SQLException sql) {
+      return e.getClass().getSimpleName()
+          + " (SQLState "
+          + sql.getSQLState()
+          + ", code "
+          + sql.getErrorCode()
+          + ")";
+    }
+    return e.getClass().getName();
+  }
+}

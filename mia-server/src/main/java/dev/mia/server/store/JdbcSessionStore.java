@@ -1,0 +1,587 @@
+package dev.mia.server.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mia.core.profile.Mode;
+import dev.mia.core.safety.SafetyTier;
+import dev.mia.core.session.ChatMessage;
+import dev.mia.core.session.Feedback;
+import dev.mia.core.session.MessageStatus;
+import dev.mia.core.session.ProgressMarker;
+import dev.mia.core.session.Session;
+import dev.mia.core.session.SessionStore;
+import dev.mia.core.session.SessionStoreFullException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable {@link SessionStore} in SQLite or PostgreSQL, through JDBC. Open one with {@link
+ * #open}; close it at shutdown.
+ *
+ * <p><b>Durability.</b> A write's stage completes once its transaction has committed: with SQLite
+ * in WAL mode and {@code synchronous=FULL}, once the WAL is synced to disk; with PostgreSQL, once
+ * the server has flushed its WAL (its default, {@code synchronous_commit=on}). An acknowledged
+ * message therefore survives a crash of the process or of the machine.
+ *
+ * <p><b>Threads.</b> No method blocks its caller. Writes run on one writer thread of the store,
+ * which takes every write waiting (up to 256) into one transaction and commits once, then completes
+ * their stages in the order they were called: callbacks attached to a write's stage run on that
+ * thread, so they must not block (and never wait for another write). Writes to one session take
+ * effect in call order. {@link #find} runs on a small pool of reader threads and sees every write
+ * whose stage has completed. Thread-safe.
+ *
+ * <p><b>Expiry and capacity.</b> A session not written for longer than the TTL is absent from then
+ * on and deleted by a sweep on the writer thread (every minute, or a tenth of the TTL if shorter).
+ * A full store refuses new sessions with {@link SessionStoreFullException} after deleting any that
+ * have expired; sessions are counted once at start, then as they are created and swept (and counted
+ * again at each sweep when other processes share the database).
+ *
+ * <p><b>Interrupted replies.</b> Each open store is a process with a random id and a heartbeat in
+ * the database, refreshed every 5 seconds. A {@link MessageStatus#PENDING} message whose process
+ * has not beaten for 15 seconds, or is gone, reads as {@link MessageStatus#INTERRUPTED}; {@link
+ * #settle} skips it, and the writer marks it so in the database. A {@linkplain
+ * JdbcStoreConfig#withSoleProcess sole process} treats every other process as gone when it opens.
+ * Processes sharing a database keep their clocks within a few seconds of each other.
+ *
+ * <p>Message text is never logged: ids, counts and timings only.
+ */
+public final class JdbcSessionStore implements SessionStore {
+  private static final Logger log = LoggerFactory.getLogger(JdbcSessionStore.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  /** How many expired sessions one sweep deletes at most; a full sweep is followed by another. */
+  static final int SWEEP_LIMIT = 1_000;
+
+  /** Timings of the store's own work; tests shorten or stop them. */
+  record Tuning(Duration heartbeatEvery, Duration staleAfter, int readers) {
+    static final Tuning DEFAULT = new Tuning(Duration.ofSeconds(5), Duration.ofSeconds(15), 2);
+  }
+
+  private final JdbcStoreConfig config;
+  private final Tuning tuning;
+  private final String name;
+  private final String nodeId;
+  private final HikariDataSource pool;
+  private final GroupCommitWriter writer;
+  private final ExecutorService readers;
+  private final ScheduledExecutorService timer;
+  private final ScheduledFuture<?> heartbeats;
+  private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch released = new CountDownLatch(1);
+  private volatile boolean closed;
+
+  private JdbcSessionStore(
+      JdbcStoreConfig config,
+      Tuning tuning,
+      String name,
+      String nodeId,
+      HikariDataSource pool,
+      long sessions) {
+    this.config = config;
+    this.tuning = tuning;
+    this.name = name;
+    this.nodeId = nodeId;
+    this.pool = pool;
+    this.readers = Executors.newFixedThreadPool(tuning.readers(), threads(name + "-reader-"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(threads(name + "-timer-"));
+    this.writer = new GroupCommitWriter(pool, sessions, name + "-writer", this::release);
+    long beat = tuning.heartbeatEvery().toMillis();
+    this.heartbeats =
+        timer.scheduleAtFixedRate(
+            () -> writer.submit(new Heartbeat()), beat, beat, TimeUnit.MILLISECONDS);
+    long sweep = Math.min(Duration.ofMinutes(1).toMillis(), config.ttl().toMillis() / 10);
+    timer.scheduleWithFixedDelay(
+        () -> writer.submit(new Sweep()), 0, Math.max(1, sweep), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Opens the store in the database of {@code config}: makes the SQLite file's folders if missing,
+   * brings the schema up to date, registers this process, and counts the sessions. Waits for all of
+   * that.
+   *
+   * @throws IllegalStateException if the database cannot be reached or migrated; the message names
+   *     the database (without its password) and the cause
+   */
+  public static JdbcSessionStore open(JdbcStoreConfig config) {
+    return open(config, Tuning.DEFAULT);
+  }
+
+  static JdbcSessionStore open(JdbcStoreConfig config, Tuning tuning) {
+    Objects.requireNonNull(config, "config == null");
+    long started = System.nanoTime();
+    String name = "mia-store-" + INSTANCES.incrementAndGet();
+    String nodeId = "node_" + UUID.randomUUID();
+    HikariDataSource pool = null;
+    try {
+      if (config.isSqlite()) {
+        makeFolders(config.sqliteFile());
+      }
+      pool = Databases.pool(config, name, tuning.readers() + 1);
+      Databases.migrate(pool);
+      long sessions = register(pool, config, nodeId);
+      JdbcSessionStore store = new JdbcSessionStore(config, tuning, name, nodeId, pool, sessions);
+      log.info(
+          "session store open: {} ({}), {} sessions, process {}{}, in {} ms",
+          config.isSqlite() ? "SQLite" : "PostgreSQL",
+          config.safeUrl(),
+          sessions,
+          nodeId,
+          config.soleProcess() ? " (sole)" : "",
+          (System.nanoTime() - started) / 1_000_000);
+      return store;
+    } catch (IOException | SQLException | RuntimeException e) {
+      if (pool != null) {
+        pool.close();
+      }
+      throw new IllegalStateException(
+          "cannot open the session store at " + config.safeUrl() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void makeFolders(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null && !file.toString().startsWith("file:")) {
+      Files.createDirectories(parent);
+    }
+  }
+
+  /**
+   * Writes this process's first heartbeat and, for a sole process, ends every other one; {@return
+   * the number of sessions}
+   */
+  private static long register(HikariDataSource pool, JdbcStoreConfig config, String nodeId)
+      throws SQLException {
+    try (Connection connection = pool.getConnection()) {
+      connection.setAutoCommit(false);
+      Tx tx = new Tx(connection, 0);
+      try {
+        long now = config.clock().millis();
+        SessionRows.beat(tx, nodeId, now);
+        if (config.soleProcess()) {
+          int interrupted = SessionRows.endOtherProcesses(tx, nodeId);
+          if (interrupted > 0) {
+            log.info("session store: {} unanswered messages of earlier processes", interrupted);
+          }
+        }
+        long sessions = SessionRows.count(tx);
+        connection.commit();
+        return sessions;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        tx.closeStatements();
+      }
+    }
+  }
+
+  @Override
+  public CompletionStage<Optional<Session>> find(String sessionId) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    if (closed) {
+      return closedStage();
+    }
+    try {
+      return CompletableFuture.supplyAsync(() -> read(sessionId), readers);
+    } catch (RejectedExecutionException e) {
+      return closedStage();
+    }
+  }
+
+  private Optional<Session> read(String sessionId) {
+    long now = config.clock().millis();
+    try (Connection connection = pool.getConnection()) {
+      return SessionRows.find(
+          connection, sessionId, expiredBefore(now), nodeId, now - tuning.staleAfter().toMillis());
+    } catch (SQLException e) {
+      log.warn("session store: a read failed: {}", GroupCommitWriter.describe(e));
+      throw new CompletionException(GroupCommitWriter.safe(e));
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> create(Session session) {
+    Objects.requireNonNull(session, "session == null");
+    return writer.submit(new Create(session));
+  }
+
+  @Override
+  public CompletionStage<Boolean> accept(String sessionId, ChatMessage message) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    Objects.requireNonNull(message, "message == null");
+    ChatMessage owed = message.withStatus(MessageStatus.PENDING);
+    return writer.submit(
+        new Write<>() {
+          @Override
+          Boolean apply(Tx tx) throws SQLException {
+            long now = config.clock().millis();
+            return SessionRows.accept(tx, sessionId, owed, nodeId, now, expiredBefore(now));
+          }
+        });
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordProfile(
+      String sessionId, OptionalInt age, Mode mode, SafetyTier tier, long now) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    Objects.requireNonNull(age, "age == null");
+    Objects.requireNonNull(mode, "mode == null");
+    Objects.requireNonNull(tier, "tier == null");
+    OptionalInt alert = tier.raisesAlert() ? OptionalInt.of(tier.level()) : OptionalInt.empty();
+    return writer.submit(
+        new Write<>() {
+          @Override
+          Boolean apply(Tx tx) throws SQLException {
+            long written = config.clock().millis();
+            return SessionRows.recordProfile(
+                tx, sessionId, age, mode, alert, now, written, expiredBefore(written));
+          }
+        });
+  }
+
+  @Override
+  public CompletionStage<Boolean> settle(String sessionId, Optional<ChatMessage> reply) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    Objects.requireNonNull(reply, "reply == null");
+    return writer.submit(
+        new Write<>() {
+          @Override
+          Boolean apply(Tx tx) throws SQLException {
+            long now = config.clock().millis();
+            return SessionRows.settle(
+                tx,
+                sessionId,
+                reply,
+                nodeId,
+                now - tuning.staleAfter().toMillis(),
+                now,
+                expiredBefore(now));
+          }
+        });
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordProgress(String sessionId, ProgressMarker marker) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    Objects.requireNonNull(marker, "marker == null");
+    return writer.submit(
+        new Write<>() {
+          @Override
+          Boolean apply(Tx tx) throws SQLException {
+            long now = config.clock().millis();
+            return SessionRows.recordProgress(tx, sessionId, marker, now, expiredBefore(now));
+          }
+        });
+  }
+
+  @Override
+  public CompletionStage<Boolean> recordFeedback(String sessionId, Feedback feedback) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    Objects.requireNonNull(feedback, "feedback == null");
+    return writer.submit(
+        new Write<>() {
+          @Override
+          Boolean apply(Tx tx) throws SQLException {
+            long now = config.clock().millis();
+            return SessionRows.recordFeedback(tx, sessionId, feedback, now, expiredBefore(now));
+          }
+        });
+  }
+
+  @Override
+  public CompletionStage<List<ProgressMarker>> progress(String sessionId) {
+    return readWith(connection -> SessionRows.progress(connection, sessionId, expiredBeforeNow()));
+  }
+
+  @Override
+  public CompletionStage<List<Feedback>> feedback(String sessionId) {
+    return readWith(connection -> SessionRows.feedback(connection, sessionId, expiredBeforeNow()));
+  }
+
+  /** A read on one of the reader threads. */
+  private interface Read<T> {
+    T from(Connection connection) throws SQLException;
+  }
+
+  private <T> CompletionStage<T> readWith(Read<T> read) {
+    if (closed) {
+      return closedStage();
+    }
+    try {
+      return CompletableFuture.supplyAsync(
+          () -> {
+            try (Connection connection = pool.getConnection()) {
+              return read.from(connection);
+            } catch (SQLException e) {
+              log.warn("session store: a read failed: {}", GroupCommitWriter.describe(e));
+              throw new CompletionException(GroupCommitWriter.safe(e));
+            }
+          },
+          readers);
+    } catch (RejectedExecutionException e) {
+      return closedStage();
+    }
+  }
+
+  private long expiredBeforeNow() {
+    return expiredBefore(config.clock().millis());
+  }
+
+  /**
+   * Stops taking calls (a later call's stage fails with {@link IllegalStateException}), finishes
+   * every write already called, removes this process's heartbeat, and closes the connections and
+   * threads. Returns once all of that is done, except when called on one of the store's own threads
+   * (from a callback), where it returns at once and the store finishes closing after. Calling it
+   * again does nothing more.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    if (writer.close(new Farewell())) {
+      timer.shutdownNow();
+    }
+    if (writer.isWriterThread() || ownThreads.contains(Thread.currentThread())) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        released.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The writer thread's last act: the reads finish, then the connections close. */
+  private void release() {
+    try {
+      timer.shutdownNow();
+      readers.shutdown();
+      if (!readers.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("session store: reads still running after 30 s; closing their connections");
+        readers.shutdownNow();
+      }
+      pool.close();
+      log.info(
+          "session store closed: {} writes in {} transactions",
+          writer.writes(),
+          writer.transactions());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pool.close();
+    } finally {
+      released.countDown();
+    }
+  }
+
+  private long expiredBefore(long now) {
+    return now - config.ttl().toMillis();
+  }
+
+  private static <T> CompletionStage<T> closedStage() {
+    return CompletableFuture.failedFuture(new IllegalStateException("the session store is closed"));
+  }
+
+  private ThreadFactory threads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread =
+          new Thread(
+              () -> {
+                ownThreads.add(Thread.currentThread());
+                try {
+                  runnable.run();
+                } finally {
+                  ownThreads.remove(Thread.currentThread());
+                }
+              },
+              prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  // ---- for tests in this package
+
+  /** {@return the store's name, which its threads' and its pool's names start with} */
+  String name() {
+    return name;
+  }
+
+  /** {@return the store's connection pool} */
+  DataSource dataSource() {
+    return pool;
+  }
+
+  /** {@return this process's id in the nodes table} */
+  String nodeId() {
+    return nodeId;
+  }
+
+  /** {@return how many transactions the writer has committed} */
+  long transactions() {
+    return writer.transactions();
+  }
+
+  /** {@return how many sessions the store counts} */
+  long size() {
+    return writer.sessions();
+  }
+
+  /** Stops the heartbeat without closing: to other processes, this one has died. */
+  void stopHeartbeat() {
+    heartbeats.cancel(false);
+  }
+
+  /** {@return a stage completing once the writer has swept expired sessions, with their number} */
+  CompletionStage<Integer> sweepNow() {
+    return writer.submit(new Sweep());
+  }
+
+  /** {@return a stage completing once the writer has beaten and marked interrupted messages} */
+  CompletionStage<Integer> heartbeatNow() {
+    return writer.submit(new Heartbeat());
+  }
+
+  /**
+   * Holds the writer until the returned action runs, so that writes called meanwhile wait in its
+   * queue; returns once the writer is held.
+   */
+  Runnable holdWriter() {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch resume = new CountDownLatch(1);
+    writer.submit(
+        new Write<Void>() {
+          @Override
+          Void apply(Tx tx) {
+            held.countDown();
+            try {
+              resume.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return null;
+          }
+        });
+    try {
+      held.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted holding the writer", e);
+    }
+    return resume::countDown;
+  }
+
+  // ---- the writes of the store's own
+
+  private final class Create extends Write<Void> {
+    private final Session session;
+
+    Create(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    Void apply(Tx tx) throws SQLException {
+      long now = config.clock().millis();
+      long expiredBefore = expiredBefore(now);
+      // An expired session under this id, not swept yet, is gone: it makes way.
+      tx.sessionsChanged(-SessionRows.deleteIfExpired(tx, session.sessionId(), expiredBefore));
+      if (tx.sessions() >= config.capacity()) {
+        tx.sessionsChanged(-SessionRows.sweep(tx, expiredBefore, SWEEP_LIMIT));
+      }
+      if (tx.sessions() >= config.capacity()) {
+        refuse(new SessionStoreFullException(config.capacity()));
+        return null;
+      }
+      if (!SessionRows.create(tx, session, nodeId, now)) {
+        refuse(new IllegalStateException("a session with this id exists: " + session.sessionId()));
+        return null;
+      }
+      tx.sessionsChanged(1);
+      return null;
+    }
+  }
+
+  private final class Sweep extends Write<Integer> {
+    Sweep() {
+      stage.thenAccept(
+          deleted -> {
+            if (deleted > 0) {
+              log.info("session store: {} expired sessions deleted", deleted);
+            }
+            if (deleted == SWEEP_LIMIT) {
+              writer.submit(new Sweep());
+            }
+          });
+    }
+
+    @Override
+    Integer apply(Tx tx) throws SQLException {
+      int deleted = SessionRows.sweep(tx, expiredBefore(config.clock().millis()), SWEEP_LIMIT);
+      tx.sessionsChanged(-deleted);
+      if (!config.soleProcess()) {
+        // Other processes create and delete sessions too.
+        tx.sessionsCounted(SessionRows.count(tx));
+      }
+      return deleted;
+    }
+  }
+
+  private final class Heartbeat extends Write<Integer> {
+    @Override
+    Integer apply(Tx tx) throws SQLException {
+      long now = config.clock().millis();
+      if (!SessionRows.beat(tx, nodeId, now)) {
+        log.warn(
+            "session store: process {} had been taken for gone (no heartbeat for {}); it is back",
+            nodeId,
+            tuning.staleAfter());
+      }
+      int interrupted =
+          SessionRows.endStaleProcesses(tx, nodeId, now - tuning.staleAfter().toMillis());
+      if (interrupted > 0) {
+        log.info("session store: {} messages interrupted by a stopped process", interrupted);
+      }
+      return interrupted;
+    }
+  }
+
+  private final class Farewell extends Write<Void> {
+    @Override
+    Void apply(Tx tx) throws SQLException {
+      SessionRows.leave(tx, nodeId);
+      return null;
+    }
+  }
+}
