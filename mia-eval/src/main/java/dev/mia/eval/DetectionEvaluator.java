@@ -5,13 +5,19 @@ import dev.mia.core.profile.Profiles;
 import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.safety.SafetyTier;
+import dev.mia.safetymodel.SafetyModelClassifier;
+import dev.mia.safetymodel.SafetyModelTraining;
+import dev.mia.safetymodel.SafetyModels;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -27,13 +33,22 @@ import java.util.OptionalInt;
  * <p>Options: {@code --rules standard} (the default classifier and age detector) or {@code --rules
  * original} (the original server's substring rules and four age patterns); {@code --safety-rules
  * FILE} and {@code --age-rules FILE} add an operator's rule files to the standard ones; {@code
- * --json-out FILE} also writes the JSON line to a file, for scripts. The report prints the text of
- * every misclassified message: run it on synthetic sets only, never on real users' messages.
+ * --json-out FILE} also writes the JSON line to a file, for scripts. {@code --model} adds the
+ * safety model (mia-safety-model) and rules + model side by side, with misses per category; {@code
+ * --cv K} does K-fold cross-validation of the model on its training data and {@code --held-out}
+ * scores its held-out part (score that once), both from {@code --data DIR} (default {@code
+ * mia-safety-model/data}). The report prints the text of every misclassified message: run it on
+ * synthetic sets only, never on real users' messages.
  */
 public final class DetectionEvaluator {
   private static final String USAGE =
       "usage: DetectionEvaluator [--rules standard|original] [--safety-rules FILE]"
-          + " [--age-rules FILE] [--json-out FILE] LABELLED.jsonl";
+          + " [--age-rules FILE] [--json-out FILE] [--model] LABELLED.jsonl\n"
+          + "       DetectionEvaluator --cv K [--data DIR] [--json-out FILE]\n"
+          + "       DetectionEvaluator --held-out [--data DIR] [--json-out FILE]";
+
+  /** Where the safety model's data lives, from the repository root. */
+  static final Path DEFAULT_DATA = Path.of("mia-safety-model", "data");
 
   private DetectionEvaluator() {}
 
@@ -57,10 +72,16 @@ public final class DetectionEvaluator {
     Path ageRules = null;
     Path jsonOut = null;
     Path file = null;
+    boolean model = false;
+    boolean heldOut = false;
+    int folds = 0;
+    Path data = DEFAULT_DATA;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
-        case "--rules", "--safety-rules", "--age-rules", "--json-out" -> {
+        case "--model" -> model = true;
+        case "--held-out" -> heldOut = true;
+        case "--rules", "--safety-rules", "--age-rules", "--json-out", "--cv", "--data" -> {
           if (i + 1 >= args.length) {
             err.println(arg + " needs a value");
             err.println(USAGE);
@@ -73,6 +94,18 @@ public final class DetectionEvaluator {
             safetyRules = Path.of(value);
           } else if (arg.equals("--json-out")) {
             jsonOut = Path.of(value);
+          } else if (arg.equals("--data")) {
+            data = Path.of(value);
+          } else if (arg.equals("--cv")) {
+            try {
+              folds = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+              folds = -1;
+            }
+            if (folds < 2 || folds > 20) {
+              err.println("--cv must be a whole number from 2 to 20, was '" + value + "'");
+              return 2;
+            }
           } else {
             ageRules = Path.of(value);
           }
@@ -90,6 +123,19 @@ public final class DetectionEvaluator {
           file = Path.of(arg);
         }
       }
+    }
+    if (folds > 0 || heldOut) {
+      if (file != null
+          || model
+          || !rules.equals("standard")
+          || safetyRules != null
+          || ageRules != null
+          || (folds > 0 && heldOut)) {
+        err.println("--cv and --held-out each stand alone (with --data and --json-out only)");
+        err.println(USAGE);
+        return 2;
+      }
+      return runModelData(data, folds, out, err, jsonOut);
     }
     if (file == null) {
       err.println("no labelled file given");
@@ -125,6 +171,21 @@ public final class DetectionEvaluator {
       String name = rules + describeExtras(safetyRules, ageRules);
       printText(report, name, file, out);
       String json = report.toJson(name);
+      if (model) {
+        List<String> categories = new ArrayList<>();
+        for (SafetyModelTraining.Example example : SafetyModelTraining.read(file)) {
+          categories.add(example.category());
+        }
+        ModelComparison comparison =
+            new ModelComparison(
+                messages,
+                categories,
+                tiers(messages, classifier),
+                modelTiers(messages),
+                ageDetector);
+        comparison.print("Rules, model and combined (" + file.getFileName() + ")", out);
+        json = comparison.toJson(name);
+      }
       out.println(json);
       if (jsonOut != null) {
         Files.writeString(jsonOut, json + "\n", StandardCharsets.UTF_8);
@@ -136,6 +197,76 @@ public final class DetectionEvaluator {
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return 1;
+    }
+  }
+
+  /** The --cv and --held-out modes: the safety model's own data, split as it was trained. */
+  private static int runModelData(
+      Path data, int folds, PrintStream out, PrintStream err, Path jsonOut) {
+    try {
+      SafetyModelTraining.Split split = SafetyModelTraining.split(data);
+      List<SafetyModelTraining.Example> examples = folds > 0 ? split.training() : split.heldOut();
+      Map<String, LabelledMessage> byId = new HashMap<>();
+      for (String name : List.of("dev.jsonl", "setA.jsonl", "setB.jsonl")) {
+        for (LabelledMessage message : LabelledSet.read(data.resolve(name))) {
+          byId.put(message.id(), message);
+        }
+      }
+      List<LabelledMessage> messages = new ArrayList<>();
+      List<String> categories = new ArrayList<>();
+      for (SafetyModelTraining.Example example : examples) {
+        messages.add(byId.get(example.id()));
+        categories.add(example.category());
+      }
+      SafetyClassifier rules = SafetyClassifiers.standard();
+      AgeDetector ages = Profiles.standardAgeDetector();
+      String title;
+      List<SafetyTier> model;
+      if (folds > 0) {
+        title =
+            folds
+                + "-fold cross-validation on the training data (model tiers out of fold; thresholds"
+                + " chosen inside each fold)";
+        Path cache = data.resolve("../target/embedding-cache/training.bin").normalize();
+        model = SafetyModelTraining.crossValidate(examples, folds, cache);
+      } else {
+        title = "Held-out part of our own sets (never used to fit, tune or write rules)";
+        model = modelTiers(messages);
+      }
+      DetectionReport report = DetectionReport.score(messages, rules, ages);
+      String name = "standard";
+      printText(report, name, data.resolve(folds > 0 ? "training" : "held-out"), out);
+      ModelComparison comparison =
+          new ModelComparison(messages, categories, tiers(messages, rules), model, ages);
+      comparison.print(title, out);
+      String json = comparison.toJson(folds > 0 ? "standard, cv " + folds : "standard, held-out");
+      out.println(json);
+      if (jsonOut != null) {
+        Files.writeString(jsonOut, json + "\n", StandardCharsets.UTF_8);
+      }
+      return 0;
+    } catch (IOException e) {
+      err.println("cannot read or write " + e.getMessage());
+      return 1;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+  }
+
+  private static List<SafetyTier> tiers(List<LabelledMessage> messages, SafetyClassifier rules) {
+    List<SafetyTier> tiers = new ArrayList<>();
+    for (LabelledMessage message : messages) {
+      tiers.add(rules.assess(message.text()).tier());
+    }
+    return tiers;
+  }
+
+  /** {@return the shipped model's tier for each message, without the rules} */
+  private static List<SafetyTier> modelTiers(List<LabelledMessage> messages) {
+    try (SafetyModelClassifier model =
+        SafetyModels.builder().modelOnly().queueCapacity(10_000).build()) {
+      return tiers(messages, model);
     }
   }
 

@@ -10,9 +10,12 @@ import dev.mia.core.model.OfflineChatModel;
 import dev.mia.core.model.openai.OpenAiChatModel;
 import dev.mia.core.model.openai.StreamingHttpChatModel;
 import dev.mia.core.safety.ModerationSafetyClassifier;
+import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.session.InMemorySessionStore;
 import dev.mia.core.session.SessionStore;
+import dev.mia.safetymodel.SafetyModelClassifier;
+import dev.mia.safetymodel.SafetyModels;
 import dev.mia.server.cluster.RedisCluster;
 import dev.mia.server.config.ServerConfig;
 import dev.mia.server.follow.ConnectionCap;
@@ -63,6 +66,7 @@ public final class MiaServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final ChatModel model;
+  private final Optional<SafetyModelClassifier> safetyModel;
   private final Optional<ModerationSafetyClassifier> moderation;
   private final ExecutorService turnsOffLoop =
       Executors.newSingleThreadExecutor(new DefaultThreadFactory("mia-turn", true));
@@ -104,6 +108,14 @@ public final class MiaServer implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config == null");
     this.store = Objects.requireNonNull(sessionStore, "sessionStore == null");
     this.ownsStore = ownsStore;
+    try {
+      this.safetyModel = safetyModel(config);
+    } catch (RuntimeException e) {
+      if (ownsStore) {
+        sessionStore.close();
+      }
+      throw e;
+    }
     this.cluster =
         config
             .redis()
@@ -117,8 +129,16 @@ public final class MiaServer implements AutoCloseable {
               .orElseGet(() -> ConnectionCap.local(config.maxConnectionsPerUser()));
       this.roomEvents = cluster.map(RedisCluster::roomEvents).orElseGet(RoomEvents::none);
       this.model = chatModel(config);
-      this.moderation = moderation(config);
-      this.engine = engine(config, sessionStore, cluster, model, moderation, turnsOffLoop, metrics);
+      this.moderation = moderation(config, safetyModel);
+      this.engine =
+          engine(
+              config,
+              sessionStore,
+              cluster,
+              model,
+              new SafetyOpinions(safetyModel, moderation),
+              turnsOffLoop,
+              metrics);
       TokenService tokens = new TokenService(jwtSecret(config));
       this.socketIo =
           new SocketIoEndpoint(
@@ -136,6 +156,7 @@ public final class MiaServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // Nothing else is started yet; the Redis client's threads would outlive the failure.
       cluster.ifPresent(RedisCluster::close);
+      safetyModel.ifPresent(SafetyModelClassifier::close);
       if (ownsStore) {
         sessionStore.close();
       }
@@ -208,6 +229,7 @@ public final class MiaServer implements AutoCloseable {
     turnsOffLoop.shutdownNow();
     timer.shutdownNow();
     moderation.ifPresent(ModerationSafetyClassifier::close);
+    safetyModel.ifPresent(SafetyModelClassifier::close);
     closeModel();
     metrics.close();
   }
@@ -295,24 +317,43 @@ public final class MiaServer implements AutoCloseable {
     };
   }
 
-  private static Optional<ModerationSafetyClassifier> moderation(ServerConfig config) {
+  private static Optional<SafetyModelClassifier> safetyModel(ServerConfig config) {
+    if (!config.safetyModel()) {
+      return Optional.empty();
+    }
+    long started = System.nanoTime();
+    SafetyModelClassifier classifier = SafetyModels.standard();
+    log.info(
+        "safety model loaded in {} ms: the rules and a local embedding model judge each message",
+        (System.nanoTime() - started) / 1_000_000);
+    return Optional.of(classifier);
+  }
+
+  private static Optional<ModerationSafetyClassifier> moderation(
+      ServerConfig config, Optional<SafetyModelClassifier> safetyModel) {
     if (!config.moderation()) {
       return Optional.empty();
     }
+    SafetyClassifier local =
+        safetyModel.<SafetyClassifier>map(m -> m).orElseGet(SafetyClassifiers::standard);
     return Optional.of(
         SafetyClassifiers.withModeration(
-            SafetyClassifiers.standard(),
+            local,
             config.openAiApiKey().orElseThrow(),
             config.openAiBaseUrl().orElse(OPENAI_API),
             ModerationSafetyClassifier.DEFAULT_TIMEOUT));
   }
+
+  /** The safety classifiers beside the rules that the configuration asks for. */
+  private record SafetyOpinions(
+      Optional<SafetyModelClassifier> model, Optional<ModerationSafetyClassifier> moderation) {}
 
   private static ConversationEngine engine(
       ServerConfig config,
       SessionStore sessionStore,
       Optional<RedisCluster> cluster,
       ChatModel model,
-      Optional<ModerationSafetyClassifier> moderation,
+      SafetyOpinions safety,
       ExecutorService offLoop,
       ServerMetrics metrics) {
     RateLimit rateLimit =
@@ -332,10 +373,12 @@ public final class MiaServer implements AutoCloseable {
     cluster.ifPresent(
         c -> engine.sessionLocks(c.sessionLocks()).rateLimiter(c.rateLimiter(rateLimit)));
     config.promptsFile().ifPresent(p -> engine.systemPrompts(SystemPrompts.load(p)));
-    if (moderation.isPresent()) {
+    if (safety.moderation().isPresent()) {
       // The moderation endpoint blocks, so turns run on the engine's own pool.
-      engine.safetyClassifier(moderation.get());
+      engine.safetyClassifier(safety.moderation().get());
     } else {
+      // The model answers on its own pool; the turn comes back to its socket's thread.
+      safety.model().ifPresent(engine::safetyClassifier);
       // Without it a turn never blocks and runs on the socket's own I/O thread.
       EventLoopTurns turns = new EventLoopTurns(offLoop);
       engine.turnExecutor(turns).turnPlacement(turns);

@@ -40,6 +40,7 @@ final class EnvironmentReader {
     integer(ServerConfig.OPENAI_MAX_RETRIES).ifPresent(b::openAiMaxRetries);
     text("MIA_MODEL_CLIENT").map(EnvironmentReader::modelClient).ifPresent(b::modelClient);
     bool("MIA_MODERATION").ifPresent(b::moderation);
+    bool("MIA_SAFETY_MODEL").ifPresent(b::safetyModel);
     b.jwtSecret(text("JWT_SECRET"));
     text("ALLOWED_ORIGINS").map(EnvironmentReader::origins).ifPresent(b::allowedOrigins);
     text("LOG_LEVEL").ifPresent(b::logLevel);

@@ -34,6 +34,8 @@ import java.util.Optional;
  * @param openAiMaxRetries retries of a model request that failed before its first byte
  * @param modelClient which client streams from the model ({@code MIA_MODEL_CLIENT})
  * @param moderation whether OpenAI's moderation endpoint gives a second safety opinion
+ * @param safetyModel whether the local sentence-embedding model gives a second safety opinion
+ *     beside the rules ({@code MIA_SAFETY_MODEL})
  * @param jwtSecret the HS256 secret; empty means a random one per process (development only)
  * @param allowedOrigins browser origins allowed besides the server's own, normalised; {@code *} for
  *     any
@@ -85,6 +87,7 @@ public record ServerConfig(
     int openAiMaxRetries,
     ModelClient modelClient,
     boolean moderation,
+    boolean safetyModel,
     Optional<String> jwtSecret,
     List<String> allowedOrigins,
     String logLevel,
@@ -288,6 +291,7 @@ public record ServerConfig(
           .openAiMaxRetries(2)
           .modelClient(ModelClient.NETTY)
           .moderation(false)
+          .safetyModel(false)
           .jwtSecret(Optional.empty())
           .allowedOrigins(List.of("http://localhost:3000"))
           .logLevel("info")
@@ -369,6 +373,8 @@ public record ServerConfig(
         + logLevel
         + ", moderation="
         + moderation
+        + ", safetyModel="
+        + safetyModel
         + ", requireAuth="
         + requireAuth
         + ", adminKey="

@@ -55,6 +55,23 @@ class ServerConfigTest {
   }
 
   @Test
+  void theSafetyModelIsOffUnlessTurnedOn() {
+    assertFalse(ServerConfig.fromEnvironment(Map.of()).safetyModel());
+    assertTrue(ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL", "on")).safetyModel());
+    assertFalse(ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL", "off")).safetyModel());
+  }
+
+  @Test
+  void aSafetyModelSettingThatIsNeitherOnNorOffIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL", "maybe")));
+
+    assertTrue(e.getMessage().startsWith("MIA_SAFETY_MODEL"), e.getMessage());
+  }
+
+  @Test
   void productionWithoutJwtSecretRefusesToStartNamingTheVariable() {
     ConfigException e =
         assertThrows(

@@ -1,0 +1,188 @@
+package dev.mia.safetymodel;
+
+import dev.mia.core.safety.SafetyAssessment;
+import dev.mia.core.safety.SafetyClassifier;
+import dev.mia.core.safety.SafetyTier;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rules and model combined: the higher of the rules' tier and the model's (see {@link
+ * SafetyModelClassifier} for the threading contract). A message the rules already put at tier 3 is
+ * not given to the model, since it cannot go higher.
+ *
+ * <p>The pool is a {@link ThreadPoolExecutor} with a fixed number of daemon threads and an {@link
+ * ArrayBlockingQueue}; its default abort policy throws {@link RejectedExecutionException} on a full
+ * queue, which {@link #assessAsync} turns into the rules' answer. Logs carry counts and exception
+ * types, never message text.
+ */
+final class ModelSafetyClassifier implements SafetyModelClassifier {
+  private static final Logger log = LoggerFactory.getLogger(ModelSafetyClassifier.class);
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  private final SafetyClassifier rules;
+  private final ModelScorer scorer;
+  private final ThreadPoolExecutor pool;
+  private final long closeWaitMillis;
+  private final AtomicLong fallbacks = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final Object closeLock = new Object();
+
+  /** Guarded by {@link #closeLock}. */
+  private boolean closed;
+
+  ModelSafetyClassifier(
+      SafetyClassifier rules,
+      ModelScorer scorer,
+      int threads,
+      int queueCapacity,
+      long closeWaitMillis) {
+    this.rules = Objects.requireNonNull(rules, "rules == null");
+    this.scorer = Objects.requireNonNull(scorer, "scorer == null");
+    this.closeWaitMillis = closeWaitMillis;
+    int poolNumber = POOLS.incrementAndGet();
+    AtomicInteger threadNumber = new AtomicInteger();
+    ThreadFactory factory =
+        task -> {
+          Thread thread =
+              new Thread(
+                  task, "mia-safety-model-" + poolNumber + "-" + threadNumber.incrementAndGet());
+          // A forgotten close() must not keep the JVM alive.
+          thread.setDaemon(true);
+          return thread;
+        };
+    this.pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(queueCapacity),
+            factory);
+  }
+
+  @Override
+  public CompletionStage<SafetyAssessment> assessAsync(String message) {
+    Objects.requireNonNull(message, "message == null");
+    SafetyAssessment byRules = rules.assess(message);
+    if (byRules.tier() == SafetyTier.CRITICAL) {
+      return CompletableFuture.completedFuture(byRules);
+    }
+    Job job = new Job(message, byRules);
+    try {
+      pool.execute(job);
+    } catch (RejectedExecutionException e) {
+      long count = fallbacks.incrementAndGet();
+      log.debug("safety model queue full or closed; rules' tier only (fallback {})", count);
+      return CompletableFuture.completedFuture(byRules);
+    }
+    return job.result;
+  }
+
+  @Override
+  public SafetyAssessment assess(String message) {
+    return assessAsync(message).toCompletableFuture().join();
+  }
+
+  @Override
+  public long fallbacks() {
+    return fallbacks.get();
+  }
+
+  @Override
+  public long failures() {
+    return failures.get();
+  }
+
+  /** One message waiting for, or in, the model. */
+  private final class Job implements Runnable {
+    final String message;
+    final SafetyAssessment byRules;
+    final CompletableFuture<SafetyAssessment> result = new CompletableFuture<>();
+
+    Job(String message, SafetyAssessment byRules) {
+      this.message = message;
+      this.byRules = byRules;
+    }
+
+    @Override
+    public void run() {
+      SafetyAssessment combined = byRules;
+      try {
+        combined = byRules.max(scorer.score(message));
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+        log.warn("safety model failed ({}); keeping the rules' tier", e.getClass().getName());
+      } catch (Error e) {
+        result.complete(byRules);
+        throw e;
+      }
+      result.complete(combined);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (closeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    pool.shutdown();
+    boolean stopped = awaitTermination(closeWaitMillis);
+    if (!stopped) {
+      List<Runnable> waiting = pool.shutdownNow();
+      for (Runnable runnable : waiting) {
+        Job job = (Job) runnable;
+        fallbacks.incrementAndGet();
+        job.result.complete(job.byRules);
+      }
+      stopped = awaitTermination(closeWaitMillis);
+    }
+    if (stopped) {
+      scorer.close();
+    } else {
+      // Freeing the native session under a running inference could crash the JVM; leak it instead.
+      log.warn("safety model threads did not stop; the model is left open");
+    }
+  }
+
+  private boolean awaitTermination(long millis) {
+    try {
+      return pool.awaitTermination(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return pool.isTerminated();
+    }
+  }
+
+  /** {@return whether every pool thread has ended (for tests)} */
+  boolean terminated() {
+    return pool.isTerminated();
+  }
+
+  @Override
+  public String toString() {
+    return "ModelSafetyClassifier{threads="
+        + pool.getMaximumPoolSize()
+        + ", queueCapacity="
+        + (pool.getQueue().size() + pool.getQueue().remainingCapacity())
+        + ", fallbacks="
+        + fallbacks.get()
+        + ", failures="
+        + failures.get()
+        + "}";
+  }
+}

@@ -1,0 +1,192 @@
+package dev.mia.safetymodel;
+
+import dev.mia.core.safety.SafetyAssessment;
+import dev.mia.core.safety.SafetyTier;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The trained part of the classifier: logistic-regression weights over the sentence embedding, and
+ * the two thresholds that turn its three probabilities into a tier.
+ *
+ * <p>The decision: the <em>risk</em> is {@code p(tier 2) + p(tier 3)}. Below {@code alertThreshold}
+ * the model says tier 1; it was chosen by cross-validation as the lowest threshold that keeps the
+ * model's own tier-1 false alarms at or under 3%. At or above it, the model says tier 3 when {@code
+ * p(tier 3) >= tier3Share * risk}, else tier 2: a share under one half leans to tier 3 when the two
+ * are close, because a missed crisis costs more than a tier-3 alert for a tier-2 message.
+ *
+ * <p>Stored as text ({@code safety-head.txt}, written by {@link HeadTrainer} at build time) with
+ * every number in Java's shortest round-trip form, so reading it back gives the same doubles.
+ * Immutable and thread-safe.
+ */
+final class SafetyHead {
+  static final String RESOURCE = "/dev/mia/safetymodel/safety-head.txt";
+  private static final String FORMAT = "mia-safety-head 1";
+
+  private final LogisticRegression regression;
+  private final double alertThreshold;
+  private final double tier3Share;
+  private final String stamp;
+
+  SafetyHead(
+      LogisticRegression regression, double alertThreshold, double tier3Share, String stamp) {
+    this.regression = Objects.requireNonNull(regression, "regression == null");
+    if (!(alertThreshold > 0 && alertThreshold <= 1) || !(tier3Share >= 0 && tier3Share <= 1)) {
+      throw new IllegalArgumentException(
+          "thresholds out of range: " + alertThreshold + ", " + tier3Share);
+    }
+    this.alertThreshold = alertThreshold;
+    this.tier3Share = tier3Share;
+    this.stamp = Objects.requireNonNull(stamp, "stamp == null");
+  }
+
+  double alertThreshold() {
+    return alertThreshold;
+  }
+
+  double tier3Share() {
+    return tier3Share;
+  }
+
+  /** {@return what the head was trained from: a digest of its inputs, to skip retraining} */
+  String stamp() {
+    return stamp;
+  }
+
+  double[] probabilities(float[] embedding) {
+    double[] features = new double[embedding.length];
+    for (int i = 0; i < features.length; i++) {
+      features[i] = embedding[i];
+    }
+    return regression.probabilities(features);
+  }
+
+  double[] regressionProbabilities(double[] features) {
+    return regression.probabilities(features);
+  }
+
+  /** {@return the tier of these probabilities (tier 1, 2, 3 in that order)} */
+  SafetyTier tier(double[] p) {
+    return decide(p, alertThreshold, tier3Share);
+  }
+
+  static SafetyTier decide(double[] p, double alertThreshold, double tier3Share) {
+    double risk = p[1] + p[2];
+    if (risk < alertThreshold) {
+      return SafetyTier.NORMAL;
+    }
+    return p[2] >= tier3Share * risk ? SafetyTier.CRITICAL : SafetyTier.MODERATE;
+  }
+
+  /** {@return the assessment of a message's windows: the highest tier of any window} */
+  SafetyAssessment assess(float[][] windows) {
+    SafetyTier tier = SafetyTier.NORMAL;
+    for (float[] window : windows) {
+      tier = tier.max(tier(probabilities(window)));
+    }
+    return tier == SafetyTier.NORMAL
+        ? SafetyAssessment.NORMAL
+        : new SafetyAssessment(
+            tier, tier == SafetyTier.CRITICAL ? "model-critical" : "model-moderate");
+  }
+
+  String toText() {
+    StringBuilder out = new StringBuilder();
+    out.append(FORMAT).append('\n');
+    out.append("# Written by HeadTrainer at build time from mia-safety-model/data; do not edit.\n");
+    out.append("stamp ").append(stamp).append('\n');
+    out.append("alert-threshold ").append(alertThreshold).append('\n');
+    out.append("tier3-share ").append(tier3Share).append('\n');
+    double[][] weights = regression.weights();
+    out.append("classes ")
+        .append(weights.length)
+        .append(" features ")
+        .append(weights[0].length - 1);
+    out.append('\n');
+    for (double[] row : weights) {
+      for (int j = 0; j < row.length; j++) {
+        out.append(j == 0 ? "" : " ").append(row[j]);
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * {@return the head stored in {@code text}}
+   *
+   * @throws IllegalArgumentException if it is not in the format {@link #toText} writes
+   */
+  static SafetyHead parse(BufferedReader in) throws IOException {
+    String first = in.readLine();
+    if (!FORMAT.equals(first)) {
+      throw new IllegalArgumentException("not a safety head: first line " + first);
+    }
+    String stamp = null;
+    double alert = Double.NaN;
+    double share = Double.NaN;
+    int classes = -1;
+    List<double[]> rows = new ArrayList<>();
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] parts = line.trim().split(" ");
+      switch (parts[0]) {
+        case "stamp" -> stamp = parts[1];
+        case "alert-threshold" -> alert = Double.parseDouble(parts[1]);
+        case "tier3-share" -> share = Double.parseDouble(parts[1]);
+        case "classes" -> classes = Integer.parseInt(parts[1]);
+        default -> {
+          double[] row = new double[parts.length];
+          for (int j = 0; j < parts.length; j++) {
+            row[j] = Double.parseDouble(parts[j]);
+          }
+          rows.add(row);
+        }
+      }
+    }
+    if (stamp == null || classes != 3 || rows.size() != classes) {
+      throw new IllegalArgumentException("incomplete safety head");
+    }
+    return new SafetyHead(
+        new LogisticRegression(rows.toArray(new double[0][])), alert, share, stamp);
+  }
+
+  /**
+   * {@return the head trained at build time, from the class path}
+   *
+   * @throws IllegalStateException if it is missing (the build's compile phase writes it)
+   */
+  static SafetyHead load() {
+    try (InputStream stream = SafetyHead.class.getResourceAsStream(RESOURCE)) {
+      if (stream == null) {
+        throw new IllegalStateException(
+            "the trained head "
+                + RESOURCE
+                + " is missing; build mia-safety-model with Maven: its compile phase trains it");
+      }
+      return parse(new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        Locale.ROOT,
+        "SafetyHead{alertThreshold=%s, tier3Share=%s, features=%d}",
+        alertThreshold,
+        tier3Share,
+        regression.features());
+  }
+}

@@ -1,0 +1,133 @@
+package dev.mia.safetymodel;
+
+import dev.mia.core.safety.SafetyAssessment;
+import dev.mia.core.safety.SafetyClassifier;
+import dev.mia.core.safety.SafetyClassifiers;
+import java.util.Objects;
+
+/**
+ * Builds the safety classifier that combines mia-core's rules with a local sentence-embedding
+ * model: all-MiniLM-L6-v2 (quantized, shipped in a Maven artifact, run in-process by ONNX Runtime;
+ * nothing is downloaded at run time) under a logistic-regression head trained at build time from
+ * the labelled data in {@code mia-safety-model/data}.
+ *
+ * <p>The tier is the higher of the rules' tier and the model's; the model speaks only when its
+ * confidence passes a threshold chosen by cross-validation to keep its own tier-1 false alarms
+ * under 3%. See {@code docs/DETECTION.md} for the figures, and {@link SafetyModelClassifier} for
+ * the threading contract.
+ *
+ * <pre>{@code
+ * SafetyModelClassifier classifier = SafetyModels.standard();
+ * ConversationEngine engine = ConversationEngine.builder().safetyClassifier(classifier)...build();
+ * // at shutdown
+ * classifier.close();
+ * }</pre>
+ *
+ * <p>Each call builds a new classifier that loads the model (about half a second and 60 MB of
+ * native memory): build one and share it.
+ */
+public final class SafetyModels {
+  /** Messages that may wait for the model unless {@link Builder#queueCapacity} says otherwise. */
+  public static final int DEFAULT_QUEUE_CAPACITY = 64;
+
+  private SafetyModels() {}
+
+  /**
+   * {@return the default rules ({@link SafetyClassifiers#standard()}) combined with the model}, on
+   * one model thread with one ONNX Runtime thread and a queue of {@value #DEFAULT_QUEUE_CAPACITY}
+   *
+   * @throws IllegalStateException if the model or the trained head cannot be loaded
+   */
+  public static SafetyModelClassifier standard() {
+    return builder().build();
+  }
+
+  /** {@return a builder, set to {@link #standard()}'s configuration} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a {@link SafetyModelClassifier}. Not thread-safe; build once. */
+  public static final class Builder {
+    private SafetyClassifier rules = SafetyClassifiers.standard();
+    private int threads = 1;
+    private int intraOpThreads = 1;
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+
+    private Builder() {}
+
+    /** The rules whose tier the model can raise; default {@link SafetyClassifiers#standard()}. */
+    public Builder rules(SafetyClassifier rules) {
+      this.rules = Objects.requireNonNull(rules, "rules == null");
+      return this;
+    }
+
+    /**
+     * No rules: the model's tier alone. For measuring the model (the evaluator); a deployment keeps
+     * the rules, which catch what the model misses.
+     */
+    public Builder modelOnly() {
+      this.rules = message -> SafetyAssessment.NORMAL;
+      return this;
+    }
+
+    /** Threads that run the model, from 1 to 8; default 1. */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 8) {
+        throw new IllegalArgumentException("threads must be from 1 to 8, was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * ONNX Runtime's threads for one message, 1 or 2; default 1. Two make one message a little
+     * faster and use two cores for it.
+     */
+    public Builder intraOpThreads(int intraOpThreads) {
+      if (intraOpThreads < 1 || intraOpThreads > 2) {
+        throw new IllegalArgumentException("intraOpThreads must be 1 or 2, was " + intraOpThreads);
+      }
+      this.intraOpThreads = intraOpThreads;
+      return this;
+    }
+
+    /**
+     * Messages that may wait for a model thread, from 1 to 10,000; default {@value
+     * #DEFAULT_QUEUE_CAPACITY}. Past that a message gets the rules' answer at once.
+     */
+    public Builder queueCapacity(int queueCapacity) {
+      if (queueCapacity < 1 || queueCapacity > 10_000) {
+        throw new IllegalArgumentException(
+            "queueCapacity must be from 1 to 10000, was " + queueCapacity);
+      }
+      this.queueCapacity = queueCapacity;
+      return this;
+    }
+
+    /**
+     * {@return the classifier}, with the model loaded and its threads ready
+     *
+     * @throws IllegalStateException if the model or the trained head cannot be loaded
+     */
+    public SafetyModelClassifier build() {
+      SafetyHead head = SafetyHead.load();
+      SentenceEmbedder embedder = new SentenceEmbedder(intraOpThreads);
+      return new ModelSafetyClassifier(
+          rules, ModelScorer.of(embedder, head), threads, queueCapacity, 5_000);
+    }
+
+    @Override
+    public String toString() {
+      return "SafetyModels.Builder{rules="
+          + rules
+          + ", threads="
+          + threads
+          + ", intraOpThreads="
+          + intraOpThreads
+          + ", queueCapacity="
+          + queueCapacity
+          + "}";
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.mia.safetymodel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mia.core.safety.SafetyTier;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The data split, and that the shipped head is exactly what training gives. */
+class TrainingTest {
+  private static final Path DATA = Path.of("data");
+
+  @Test
+  void heldOutFileIsWhatTheSplitWrites() throws IOException {
+    assertEquals(
+        SafetyModelTraining.heldOutFile(DATA),
+        Files.readString(DATA.resolve(SafetyModelTraining.HELD_OUT)));
+  }
+
+  @Test
+  void aboutAFifthOfEveryStratumIsHeldOutAndNoneIsTrainedOn() throws IOException {
+    SafetyModelTraining.Split split = SafetyModelTraining.split(DATA);
+    Set<String> training = new HashSet<>();
+    split.training().forEach(e -> training.add(e.id()));
+    Map<String, int[]> strata = new TreeMap<>();
+    for (SafetyModelTraining.Example e : split.heldOut()) {
+      assertTrue(!training.contains(e.id()) && !e.id().startsWith("dev-"), e.id());
+      strata.computeIfAbsent(e.tier() + e.category(), k -> new int[2])[0]++;
+    }
+    for (SafetyModelTraining.Example e : split.training()) {
+      if (!e.id().startsWith("dev-")) {
+        strata.computeIfAbsent(e.tier() + e.category(), k -> new int[2])[1]++;
+      }
+    }
+    assertEquals(2040, split.training().size() + split.heldOut().size());
+    strata.forEach(
+        (name, counts) ->
+            assertEquals(Math.round(0.2 * (counts[0] + counts[1])), counts[0], "stratum " + name));
+  }
+
+  @Test
+  void theShippedHeadWasTrainedFromTheCurrentInputs() throws IOException {
+    try (SentenceEmbedder embedder = new SentenceEmbedder(1)) {
+      assertEquals(HeadTrainer.stamp(DATA, embedder.modelDigest()), SafetyHead.load().stamp());
+    }
+  }
+
+  @Test
+  void retrainingReproducesTheShippedHeadExactly() throws IOException {
+    SafetyHead shipped = SafetyHead.load();
+    try (SentenceEmbedder embedder = new SentenceEmbedder(1)) {
+      SafetyHead again =
+          HeadTrainer.train(
+              SafetyModelTraining.split(DATA).training(),
+              embedder,
+              Path.of("target/embedding-cache/training.bin"),
+              shipped.stamp());
+      assertEquals(shipped.toText(), again.toText());
+    }
+  }
+
+  @Test
+  void theHeadSurvivesItsTextFormExactly() throws IOException {
+    SafetyHead shipped = SafetyHead.load();
+    SafetyHead read = SafetyHead.parse(new BufferedReader(new StringReader(shipped.toText())));
+    assertEquals(shipped.toText(), read.toText());
+  }
+
+  @Test
+  void theDecisionLeansToTierThreeBetweenTwoAndThree() {
+    double[] close = {0.1, 0.5, 0.4};
+    assertEquals(SafetyTier.CRITICAL, SafetyHead.decide(close, 0.9, 0.3));
+    assertEquals(SafetyTier.MODERATE, SafetyHead.decide(close, 0.9, 0.5));
+    assertEquals(SafetyTier.NORMAL, SafetyHead.decide(new double[] {0.2, 0.5, 0.3}, 0.9, 0.3));
+  }
+}
