@@ -230,17 +230,19 @@ public final class MiaServer implements AutoCloseable {
         Path file = config.dataDir().resolve("mia.db");
         log.info("conversations are kept in {}", file.toAbsolutePath());
         yield JdbcSessionStore.open(
-            JdbcStoreConfig.sqlite(file)
-                .withTtl(config.sessionTtl())
-                .withCapacity(config.maxSessions())
-                .withSoleProcess(config.redis().isEmpty()));
+            sharing(
+                JdbcStoreConfig.sqlite(file)
+                    .withTtl(config.sessionTtl())
+                    .withCapacity(config.maxSessions()),
+                config));
       }
       case DATABASE -> {
         JdbcStoreConfig database =
-            JdbcStoreConfig.jdbc(config.databaseUrl().orElseThrow())
-                .withTtl(config.sessionTtl())
-                .withCapacity(config.maxSessions())
-                .withSoleProcess(config.redis().isEmpty());
+            sharing(
+                JdbcStoreConfig.jdbc(config.databaseUrl().orElseThrow())
+                    .withTtl(config.sessionTtl())
+                    .withCapacity(config.maxSessions()),
+                config);
         if (config.databaseUser().isPresent()) {
           database =
               database.withCredentials(
@@ -250,6 +252,22 @@ public final class MiaServer implements AutoCloseable {
         yield JdbcSessionStore.open(database);
       }
     };
+  }
+
+  /**
+   * {@return {@code store} as this server uses it: alone, or shared with the other servers of its
+   * cluster} A cluster learns that a server died twice: from its heartbeats in the database, which
+   * cut off the messages it owed, and from its session locks lapsing in Redis, which lets another
+   * server take their sessions' turns. The first must come first, or the next turn would answer the
+   * dead server's message in place of its own (see {@link JdbcStoreConfig#withProcessTimeout}). A
+   * lock lapses between two thirds of the lease and the whole of it after its last renewal, so half
+   * the lease it is: 15 s, the store's default, for the default lease.
+   */
+  private static JdbcStoreConfig sharing(JdbcStoreConfig store, ServerConfig config) {
+    if (config.redis().isEmpty()) {
+      return store.withSoleProcess(true);
+    }
+    return store.withSoleProcess(false).withProcessTimeout(config.clusterLease().dividedBy(2));
   }
 
   private static ChatModel chatModel(ServerConfig config) {

@@ -62,9 +62,10 @@ import org.slf4j.LoggerFactory;
  * again at each sweep when other processes share the database).
  *
  * <p><b>Interrupted replies.</b> Each open store is a process with a random id and a heartbeat in
- * the database, refreshed every 5 seconds. A {@link MessageStatus#PENDING} message whose process
- * has not beaten for 15 seconds, or is gone, reads as {@link MessageStatus#INTERRUPTED}; {@link
- * #settle} skips it, and the writer marks it so in the database. A {@linkplain
+ * the database, refreshed every third of the {@linkplain JdbcStoreConfig#withProcessTimeout process
+ * timeout} (5 of 15 seconds by default). A {@link MessageStatus#PENDING} message whose process has
+ * not beaten for the process timeout, or is gone, reads as {@link MessageStatus#INTERRUPTED};
+ * {@link #settle} skips it, and the writer marks it so in the database. A {@linkplain
  * JdbcStoreConfig#withSoleProcess sole process} treats every other process as gone when it opens.
  * Processes sharing a database keep their clocks within a few seconds of each other.
  *
@@ -79,7 +80,10 @@ public final class JdbcSessionStore implements SessionStore {
 
   /** Timings of the store's own work; tests shorten or stop them. */
   record Tuning(Duration heartbeatEvery, Duration staleAfter, int readers) {
-    static final Tuning DEFAULT = new Tuning(Duration.ofSeconds(5), Duration.ofSeconds(15), 2);
+    /** {@return heartbeats every third of the configured process timeout, and two readers} */
+    static Tuning of(JdbcStoreConfig config) {
+      return new Tuning(config.processTimeout().dividedBy(3), config.processTimeout(), 2);
+    }
   }
 
   private final JdbcStoreConfig config;
@@ -128,7 +132,7 @@ public final class JdbcSessionStore implements SessionStore {
    *     the database (without its password) and the cause
    */
   public static JdbcSessionStore open(JdbcStoreConfig config) {
-    return open(config, Tuning.DEFAULT);
+    return open(config, Tuning.of(config));
   }
 
   static JdbcSessionStore open(JdbcStoreConfig config, Tuning tuning) {
