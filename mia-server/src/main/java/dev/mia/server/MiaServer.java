@@ -14,6 +14,7 @@ import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.session.InMemorySessionStore;
 import dev.mia.core.session.SessionStore;
+import dev.mia.core.session.StoreHealth;
 import dev.mia.safetymodel.SafetyModelClassifier;
 import dev.mia.safetymodel.SafetyModels;
 import dev.mia.server.cluster.RedisCluster;
@@ -23,6 +24,7 @@ import dev.mia.server.follow.Followers;
 import dev.mia.server.http.HttpRoutes;
 import dev.mia.server.http.MetricsRoute;
 import dev.mia.server.http.OriginPolicy;
+import dev.mia.server.http.Readiness;
 import dev.mia.server.http.TokenPolicy;
 import dev.mia.server.metrics.ServerMetrics;
 import dev.mia.server.model.EventLoopTurns;
@@ -43,6 +45,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -63,6 +66,11 @@ import org.slf4j.LoggerFactory;
 public final class MiaServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MiaServer.class);
   private static final String OPENAI_API = "https://api.openai.com/v1";
+  // Probes come every few seconds from each load balancer; the checks run at most once a second.
+  private static final Duration READY_CACHE = Duration.ofSeconds(1);
+  // Past this a check has failed: load balancers' probes time out after one to a few seconds.
+  private static final Duration READY_DEADLINE = Duration.ofSeconds(2);
+  private static final Duration REDIS_PING_TIMEOUT = Duration.ofSeconds(1);
 
   private final ServerConfig config;
   private final ChatModel model;
@@ -81,7 +89,9 @@ public final class MiaServer implements AutoCloseable {
   private final boolean ownsStore;
   private final ConversationEngine engine;
   private final SocketIoEndpoint socketIo;
+  private final Readiness readiness;
   private volatile Channel listening;
+  private volatile boolean shuttingDown;
 
   /**
    * Builds the server from its configuration, with the session store it names; nothing listens
@@ -139,6 +149,12 @@ public final class MiaServer implements AutoCloseable {
               new SafetyOpinions(safetyModel, moderation),
               turnsOffLoop,
               metrics);
+      this.readiness =
+          new Readiness(
+              () -> shuttingDown,
+              readinessChecks(sessionStore, cluster),
+              READY_CACHE,
+              READY_DEADLINE);
       TokenService tokens = new TokenService(jwtSecret(config));
       this.socketIo =
           new SocketIoEndpoint(
@@ -146,7 +162,7 @@ public final class MiaServer implements AutoCloseable {
               new SocketIoEndpoint.Parts(
                   engine,
                   tokens,
-                  httpRoutes(config, tokens, metrics),
+                  httpRoutes(config, tokens, metrics, readiness),
                   plainWebSockets(config, tokens),
                   timer,
                   metrics.observer(),
@@ -164,6 +180,7 @@ public final class MiaServer implements AutoCloseable {
     }
     metrics.connections("websocket", () -> socketIo.connections(Transport.WEBSOCKET));
     metrics.connections("polling", () -> socketIo.connections(Transport.POLLING));
+    metrics.readiness(() -> readiness.lastKnown().map(ready -> ready ? 1 : 0).orElse(null));
   }
 
   /**
@@ -201,6 +218,8 @@ public final class MiaServer implements AutoCloseable {
    * finish for up to the configured grace time, then closes every connection.
    */
   public void stop() {
+    // First of all: a load balancer probing /ready on a kept-alive connection stops sending work.
+    shuttingDown = true;
     Channel channel = listening;
     if (channel != null) {
       channel.close().syncUninterruptibly();
@@ -219,6 +238,7 @@ public final class MiaServer implements AutoCloseable {
   /** Stops at once: connections and streams are cut. */
   @Override
   public void close() {
+    shuttingDown = true;
     socketIo.stop();
     engine.close();
     // After the connections: each gave its place back on the way out.
@@ -252,17 +272,19 @@ public final class MiaServer implements AutoCloseable {
         Path file = config.dataDir().resolve("mia.db");
         log.info("conversations are kept in {}", file.toAbsolutePath());
         yield JdbcSessionStore.open(
-            JdbcStoreConfig.sqlite(file)
-                .withTtl(config.sessionTtl())
-                .withCapacity(config.maxSessions())
-                .withSoleProcess(config.redis().isEmpty()));
+            sharing(
+                JdbcStoreConfig.sqlite(file)
+                    .withTtl(config.sessionTtl())
+                    .withCapacity(config.maxSessions()),
+                config));
       }
       case DATABASE -> {
         JdbcStoreConfig database =
-            JdbcStoreConfig.jdbc(config.databaseUrl().orElseThrow())
-                .withTtl(config.sessionTtl())
-                .withCapacity(config.maxSessions())
-                .withSoleProcess(config.redis().isEmpty());
+            sharing(
+                JdbcStoreConfig.jdbc(config.databaseUrl().orElseThrow())
+                    .withTtl(config.sessionTtl())
+                    .withCapacity(config.maxSessions()),
+                config);
         if (config.databaseUser().isPresent()) {
           database =
               database.withCredentials(
@@ -272,6 +294,22 @@ public final class MiaServer implements AutoCloseable {
         yield JdbcSessionStore.open(database);
       }
     };
+  }
+
+  /**
+   * {@return {@code store} as this server uses it: alone, or shared with the other servers of its
+   * cluster} A cluster learns that a server died twice: from its heartbeats in the database, which
+   * cut off the messages it owed, and from its session locks lapsing in Redis, which lets another
+   * server take their sessions' turns. The first must come first, or the next turn would answer the
+   * dead server's message in place of its own (see {@link JdbcStoreConfig#withProcessTimeout}). A
+   * lock lapses between two thirds of the lease and the whole of it after its last renewal, so half
+   * the lease it is: 15 s, the store's default, for the default lease.
+   */
+  private static JdbcStoreConfig sharing(JdbcStoreConfig store, ServerConfig config) {
+    if (config.redis().isEmpty()) {
+      return store.withSoleProcess(true);
+    }
+    return store.withSoleProcess(false).withProcessTimeout(config.clusterLease().dividedBy(2));
   }
 
   private static ChatModel chatModel(ServerConfig config) {
@@ -415,12 +453,50 @@ public final class MiaServer implements AutoCloseable {
   }
 
   private static HttpRoutes httpRoutes(
-      ServerConfig config, TokenService tokens, ServerMetrics metrics) {
+      ServerConfig config, TokenService tokens, ServerMetrics metrics, Readiness readiness) {
     return new HttpRoutes(
         config.allowedOrigins(),
         tokens,
         TokenPolicy.forDeployment(config.isProduction(), config.adminKey()),
         Clock.systemUTC(),
-        new MetricsRoute(metrics::scrape, config.metricsToken()));
+        new MetricsRoute(metrics::scrape, config.metricsToken()),
+        readiness);
+  }
+
+  /**
+   * {@return what the server needs besides not shutting down: its session store, and the cluster's
+   * Redis if it is in one}
+   */
+  private static List<Readiness.Check> readinessChecks(
+      SessionStore store, Optional<RedisCluster> cluster) {
+    List<Readiness.Check> checks = new ArrayList<>();
+    checks.add(
+        new Readiness.Check(
+            "store",
+            () ->
+                store
+                    .health()
+                    .thenApply(
+                        health ->
+                            health instanceof StoreHealth.Unhealthy unhealthy
+                                ? Optional.of(unhealthy.reason())
+                                : Optional.empty())));
+    cluster.ifPresent(
+        redis ->
+            checks.add(
+                new Readiness.Check(
+                    "redis",
+                    () ->
+                        redis
+                            .answersPing(REDIS_PING_TIMEOUT)
+                            .thenApply(
+                                answered ->
+                                    answered
+                                        ? Optional.empty()
+                                        : Optional.of(
+                                            "Redis did not answer PING within "
+                                                + REDIS_PING_TIMEOUT.toMillis()
+                                                + " ms")))));
+    return checks;
   }
 }

@@ -5,6 +5,7 @@ import dev.mia.core.safety.SafetyTier;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -65,6 +66,17 @@ public interface SessionStore extends AutoCloseable {
 
   /** {@return the session's feedback, oldest first; empty if it is gone} */
   CompletionStage<List<Feedback>> feedback(String sessionId);
+
+  /**
+   * {@return whether the store can serve now, as cheaply as the store can tell} For a server's
+   * readiness probe, which may ask every second: a store behind a network checks that it answers,
+   * within a second or so, and never blocks the caller; a store in this process's memory is always
+   * healthy (the default). The stage never fails: a failure to check is an {@link
+   * StoreHealth.Unhealthy} answer.
+   */
+  default CompletionStage<StoreHealth> health() {
+    return CompletableFuture.completedFuture(StoreHealth.HEALTHY);
+  }
 
   /** Finishes what has been accepted and lets go of resources; by default there are none. */
   @Override

@@ -41,6 +41,11 @@ class InMemorySessionStoreTest extends SessionStoreContract {
   }
 
   @Test
+  void isAlwaysHealthyAndSaysSoAtOnce() {
+    assertEquals(StoreHealth.HEALTHY, store.health().toCompletableFuture().getNow(null));
+  }
+
+  @Test
   void refusesANewSessionWhenFull() {
     InMemorySessionStore small = new InMemorySessionStore(TTL, 2, ticker);
     done(small.create(session("session_a")));

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.config.SingleServerConfig;
@@ -107,6 +110,26 @@ public final class RedisCluster implements AutoCloseable {
   /** {@return this server's id in the cluster, random per process} */
   public String nodeId() {
     return nodeId;
+  }
+
+  /**
+   * {@return whether Redis answers a {@code PING} within {@code timeout}} On one of the client's
+   * pooled connections, as every other command goes; never fails, never blocks the caller.
+   */
+  public CompletionStage<Boolean> answersPing(Duration timeout) {
+    if (closed.get()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    try {
+      return redis
+          .getRedisNodes(RedisNodes.SINGLE)
+          .getInstance()
+          .pingAsync(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .exceptionally(failure -> false);
+    } catch (RuntimeException e) {
+      // The client is shutting down.
+      return CompletableFuture.completedFuture(false);
+    }
   }
 
   /** {@return session locks every server shares, leased as {@link #connect} says} */

@@ -28,15 +28,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The plain-HTTP side of the port: {@code GET /health}, {@code POST /api/auth/token}, the test page
- * at {@code /} with its {@code /favicon.ico}, the Socket.IO browser client at {@code
+ * The plain-HTTP side of the port: {@code GET /health}, {@code GET /ready} (200 when the server
+ * should be sent work, 503 naming what fails: see {@link Readiness}), {@code POST /api/auth/token},
+ * the test page at {@code /} with its {@code /favicon.ico}, the Socket.IO browser client at {@code
  * /socket.io/socket.io.js}, and the metrics at {@code /metrics}. Other {@code /socket.io/} requests
  * pass on to netty-socketio once their {@code Origin} is allowed, because a browser does not apply
- * CORS to WebSocket upgrades. Runs on the Netty event loop: every route is quick and never blocks.
+ * CORS to WebSocket upgrades. Runs on the Netty event loop: every route is quick and never blocks;
+ * {@code /ready} may answer later, when its checks do, and holds the connection's further requests
+ * until then so that responses keep their order.
  */
 @ChannelHandler.Sharable
 public final class HttpRoutes extends ChannelInboundHandlerAdapter {
@@ -51,20 +55,23 @@ public final class HttpRoutes extends ChannelInboundHandlerAdapter {
   private final StaticFiles files;
   private final Clock clock;
   private final MetricsRoute metrics;
+  private final Readiness readiness;
   private final long startedNanos = System.nanoTime();
 
   /**
    * Routes for a server that allows the browser origins {@code allowedOrigins} (besides its own),
-   * mints tokens with {@code tokens} as {@code tokenPolicy} permits, and tells time by {@code
-   * clock}.
+   * mints tokens with {@code tokens} as {@code tokenPolicy} permits, tells time by {@code clock},
+   * serves {@code metrics} and reports {@code readiness}.
    */
   public HttpRoutes(
       List<String> allowedOrigins,
       TokenService tokens,
       TokenPolicy tokenPolicy,
       Clock clock,
-      MetricsRoute metrics) {
+      MetricsRoute metrics,
+      Readiness readiness) {
     this.metrics = metrics;
+    this.readiness = readiness;
     this.json = new ObjectMapper();
     this.origins = new OriginPolicy(allowedOrigins);
     this.tokens = tokens;
@@ -100,12 +107,59 @@ public final class HttpRoutes extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
+    Optional<String> cors = originAllowed ? origin : Optional.empty();
+    if (path.equals("/ready") && isRead(request.method())) {
+      try {
+        ready(ctx, request.method().equals(HttpMethod.HEAD), HttpUtil.isKeepAlive(request), cors);
+      } finally {
+        request.release();
+      }
+      return;
+    }
     try {
       FullHttpResponse response = route(request, path, origin, originAllowed);
-      send(ctx, request, response, originAllowed ? origin : Optional.empty());
+      send(ctx, request, response, cors);
     } finally {
       request.release();
     }
+  }
+
+  private void ready(
+      ChannelHandlerContext ctx, boolean head, boolean keepAlive, Optional<String> cors) {
+    CompletableFuture<Readiness.Report> report = readiness.report().toCompletableFuture();
+    if (report.isDone()) {
+      send(ctx, head, keepAlive, readyResponse(report), cors);
+      return;
+    }
+    // Nothing more is read from this connection until the answer is out: a pipelined request's
+    // response must not overtake it.
+    ctx.channel().config().setAutoRead(false);
+    report.whenComplete(
+        (r, failure) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      send(ctx, head, keepAlive, readyResponse(report), cors);
+                      ctx.channel().config().setAutoRead(true);
+                    }));
+  }
+
+  private FullHttpResponse readyResponse(CompletableFuture<Readiness.Report> done) {
+    Readiness.Report report;
+    try {
+      report = done.join();
+    } catch (RuntimeException e) {
+      // Readiness never fails its stage; were it to, the server is not fit for work.
+      report = new Readiness.Report(Map.of("readiness", "check failed"));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", report.ready() ? "ready" : "not_ready");
+    if (!report.ready()) {
+      body.put("failing", report.failing());
+    }
+    body.put("checks", report.checks());
+    return jsonResponse(
+        report.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
   }
 
   private FullHttpResponse route(
@@ -117,6 +171,7 @@ public final class HttpRoutes extends ChannelInboundHandlerAdapter {
     return switch (path) {
       case "/health" -> isRead(method) ? health() : notAllowed("GET");
       case "/metrics" -> isRead(method) ? metrics(request) : notAllowed("GET");
+      case "/ready" -> notAllowed("GET");
       case "/api/auth/token" ->
           method.equals(HttpMethod.POST) ? token(request) : notAllowed("POST");
       case "/", "/test-chat.html" ->
@@ -281,6 +336,20 @@ public final class HttpRoutes extends ChannelInboundHandlerAdapter {
       FullHttpRequest request,
       FullHttpResponse response,
       Optional<String> corsOrigin) {
+    send(
+        ctx,
+        request.method().equals(HttpMethod.HEAD),
+        HttpUtil.isKeepAlive(request),
+        response,
+        corsOrigin);
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx,
+      boolean head,
+      boolean keepAlive,
+      FullHttpResponse response,
+      Optional<String> corsOrigin) {
     corsOrigin.ifPresent(
         o ->
             response
@@ -288,13 +357,10 @@ public final class HttpRoutes extends ChannelInboundHandlerAdapter {
                 .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, o)
                 .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
                 .set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN));
-    if (request.method().equals(HttpMethod.HEAD)) {
-      HttpUtil.setContentLength(response, response.content().readableBytes());
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    if (head) {
       response.content().clear();
-    } else {
-      HttpUtil.setContentLength(response, response.content().readableBytes());
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(response);

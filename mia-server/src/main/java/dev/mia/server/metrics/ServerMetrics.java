@@ -105,6 +105,16 @@ public final class ServerMetrics implements AutoCloseable {
         .register(registry);
   }
 
+  /**
+   * Reports at each scrape whether the server is ready for work, as {@code /ready} last found it:
+   * {@code ready} gives 1, 0, or null before the first check.
+   */
+  public void readiness(Supplier<Number> ready) {
+    Gauge.builder("mia.ready", ready)
+        .description("1 when the server is ready for work (GET /ready answers 200), else 0")
+        .register(registry);
+  }
+
   /** Counts a connection refused with {@code code} (auth required, too many connections). */
   public void connectionRefused(ErrorCode code) {
     errors.get(code).increment();

@@ -10,6 +10,7 @@ import dev.mia.core.session.ProgressMarker;
 import dev.mia.core.session.Session;
 import dev.mia.core.session.SessionStore;
 import dev.mia.core.session.SessionStoreFullException;
+import dev.mia.core.session.StoreHealth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,11 +64,17 @@ import org.slf4j.LoggerFactory;
  * again at each sweep when other processes share the database).
  *
  * <p><b>Interrupted replies.</b> Each open store is a process with a random id and a heartbeat in
- * the database, refreshed every 5 seconds. A {@link MessageStatus#PENDING} message whose process
- * has not beaten for 15 seconds, or is gone, reads as {@link MessageStatus#INTERRUPTED}; {@link
- * #settle} skips it, and the writer marks it so in the database. A {@linkplain
+ * the database, refreshed every third of the {@linkplain JdbcStoreConfig#withProcessTimeout process
+ * timeout} (5 of 15 seconds by default). A {@link MessageStatus#PENDING} message whose process has
+ * not beaten for the process timeout, or is gone, reads as {@link MessageStatus#INTERRUPTED};
+ * {@link #settle} skips it, and the writer marks it so in the database. A {@linkplain
  * JdbcStoreConfig#withSoleProcess sole process} treats every other process as gone when it opens.
  * Processes sharing a database keep their clocks within a few seconds of each other.
+ *
+ * <p><b>Health.</b> {@link #health} borrows a connection of the pool (which keeps one spare for it)
+ * and asks the database whether it answers, within a second, on a thread of its own: at most one
+ * such check runs at a time, and while one has been waiting longer than a second every caller is
+ * told at once that the database does not answer.
  *
  * <p>Message text is never logged: ids, counts and timings only.
  */
@@ -74,12 +82,18 @@ public final class JdbcSessionStore implements SessionStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcSessionStore.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+  /** How long a health check waits for the database to answer. */
+  static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
+
   /** How many expired sessions one sweep deletes at most; a full sweep is followed by another. */
   static final int SWEEP_LIMIT = 1_000;
 
   /** Timings of the store's own work; tests shorten or stop them. */
   record Tuning(Duration heartbeatEvery, Duration staleAfter, int readers) {
-    static final Tuning DEFAULT = new Tuning(Duration.ofSeconds(5), Duration.ofSeconds(15), 2);
+    /** {@return heartbeats every third of the configured process timeout, and two readers} */
+    static Tuning of(JdbcStoreConfig config) {
+      return new Tuning(config.processTimeout().dividedBy(3), config.processTimeout(), 2);
+    }
   }
 
   private final JdbcStoreConfig config;
@@ -89,6 +103,8 @@ public final class JdbcSessionStore implements SessionStore {
   private final HikariDataSource pool;
   private final GroupCommitWriter writer;
   private final ExecutorService readers;
+  private final ExecutorService checker;
+  private final AtomicReference<HealthCheck> lastCheck = new AtomicReference<>();
   private final ScheduledExecutorService timer;
   private final ScheduledFuture<?> heartbeats;
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
@@ -108,6 +124,7 @@ public final class JdbcSessionStore implements SessionStore {
     this.nodeId = nodeId;
     this.pool = pool;
     this.readers = Executors.newFixedThreadPool(tuning.readers(), threads(name + "-reader-"));
+    this.checker = Executors.newSingleThreadExecutor(threads(name + "-health-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(threads(name + "-timer-"));
     this.writer = new GroupCommitWriter(pool, sessions, name + "-writer", this::release);
     long beat = tuning.heartbeatEvery().toMillis();
@@ -128,7 +145,7 @@ public final class JdbcSessionStore implements SessionStore {
    *     the database (without its password) and the cause
    */
   public static JdbcSessionStore open(JdbcStoreConfig config) {
-    return open(config, Tuning.DEFAULT);
+    return open(config, Tuning.of(config));
   }
 
   static JdbcSessionStore open(JdbcStoreConfig config, Tuning tuning) {
@@ -141,7 +158,8 @@ public final class JdbcSessionStore implements SessionStore {
       if (config.isSqlite()) {
         makeFolders(config.sqliteFile());
       }
-      pool = Databases.pool(config, name, tuning.readers() + 1);
+      // The writer's connection, one per reader, and one spare for the health check.
+      pool = Databases.pool(config, name, tuning.readers() + 2);
       Databases.migrate(pool);
       long sessions = register(pool, config, nodeId);
       JdbcSessionStore store = new JdbcSessionStore(config, tuning, name, nodeId, pool, sessions);
@@ -348,6 +366,50 @@ public final class JdbcSessionStore implements SessionStore {
     }
   }
 
+  /** One health check: its answer to come, and when it started. */
+  private record HealthCheck(CompletableFuture<StoreHealth> answer, long startedNanos) {}
+
+  @Override
+  public CompletionStage<StoreHealth> health() {
+    if (closed) {
+      return CompletableFuture.completedFuture(new StoreHealth.Unhealthy("the store is closed"));
+    }
+    HealthCheck last = lastCheck.get();
+    if (last != null && !last.answer().isDone()) {
+      // One check at a time: a database that does not answer must not pile up waiting checks.
+      long waited = System.nanoTime() - last.startedNanos();
+      if (waited > HEALTH_TIMEOUT.toNanos()) {
+        return CompletableFuture.completedFuture(
+            new StoreHealth.Unhealthy(
+                "the database has not answered for " + waited / 1_000_000 + " ms"));
+      }
+      return last.answer().minimalCompletionStage();
+    }
+    HealthCheck next = new HealthCheck(new CompletableFuture<>(), System.nanoTime());
+    if (!lastCheck.compareAndSet(last, next)) {
+      return health(); // another caller started one just now
+    }
+    try {
+      checker.execute(() -> next.answer().complete(checkHealth()));
+    } catch (RejectedExecutionException e) {
+      next.answer().complete(new StoreHealth.Unhealthy("the store is closed"));
+    }
+    return next.answer().minimalCompletionStage();
+  }
+
+  private StoreHealth checkHealth() {
+    try (Connection connection = pool.getConnection()) {
+      if (connection.isValid((int) HEALTH_TIMEOUT.toSeconds())) {
+        return StoreHealth.HEALTHY;
+      }
+      return new StoreHealth.Unhealthy(
+          "the database did not answer within " + HEALTH_TIMEOUT.toMillis() + " ms");
+    } catch (SQLException | RuntimeException e) {
+      return new StoreHealth.Unhealthy(
+          "the database cannot be reached: " + GroupCommitWriter.describe(e));
+    }
+  }
+
   private long expiredBeforeNow() {
     return expiredBefore(config.clock().millis());
   }
@@ -386,12 +448,16 @@ public final class JdbcSessionStore implements SessionStore {
   private void release() {
     try {
       timer.shutdownNow();
+      checker.shutdown();
       readers.shutdown();
       if (!readers.awaitTermination(30, TimeUnit.SECONDS)) {
         log.warn("session store: reads still running after 30 s; closing their connections");
         readers.shutdownNow();
       }
       pool.close();
+      // A check still waiting for a connection gives up now that the pool is closed.
+      checker.shutdownNow();
+      checker.awaitTermination(5, TimeUnit.SECONDS);
       log.info(
           "session store closed: {} writes in {} transactions",
           writer.writes(),

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  *     refuses more
  * @param soleProcess whether this process is the only one using the database; see {@link
  *     #withSoleProcess}
+ * @param processTimeout how long another process sharing the database may go without a heartbeat
+ *     before it counts as gone; see {@link #withProcessTimeout}
  * @param clock the time of writes, expiry and heartbeats
  */
 public record JdbcStoreConfig(
@@ -31,7 +33,14 @@ public record JdbcStoreConfig(
     Duration ttl,
     long capacity,
     boolean soleProcess,
+    Duration processTimeout,
     Clock clock) {
+  /** How long a process may go without a heartbeat before it counts as gone, unless changed. */
+  public static final Duration DEFAULT_PROCESS_TIMEOUT = Duration.ofSeconds(15);
+
+  /** The shortest process timeout: a heartbeat every third of it is a write every 50 ms. */
+  public static final Duration MIN_PROCESS_TIMEOUT = Duration.ofMillis(150);
+
   private static final String SQLITE = "jdbc:sqlite:";
   private static final String POSTGRESQL = "jdbc:postgresql:";
   private static final Pattern URL_SECRET =
@@ -43,6 +52,7 @@ public record JdbcStoreConfig(
     Objects.requireNonNull(user, "user == null");
     Objects.requireNonNull(password, "password == null");
     Objects.requireNonNull(ttl, "ttl == null");
+    Objects.requireNonNull(processTimeout, "processTimeout == null");
     Objects.requireNonNull(clock, "clock == null");
     if (!jdbcUrl.startsWith(SQLITE) && !jdbcUrl.startsWith(POSTGRESQL)) {
       throw new IllegalArgumentException(
@@ -63,6 +73,10 @@ public record JdbcStoreConfig(
     }
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    }
+    if (processTimeout.compareTo(MIN_PROCESS_TIMEOUT) < 0) {
+      throw new IllegalArgumentException(
+          "processTimeout must be at least " + MIN_PROCESS_TIMEOUT + ", was " + processTimeout);
     }
   }
 
@@ -89,6 +103,7 @@ public record JdbcStoreConfig(
         InMemorySessionStore.DEFAULT_TTL,
         InMemorySessionStore.DEFAULT_CAPACITY,
         false,
+        DEFAULT_PROCESS_TIMEOUT,
         Clock.systemUTC());
   }
 
@@ -97,17 +112,26 @@ public record JdbcStoreConfig(
     Objects.requireNonNull(user, "user == null");
     Objects.requireNonNull(password, "password == null");
     return new JdbcStoreConfig(
-        jdbcUrl, Optional.of(user), Optional.of(password), ttl, capacity, soleProcess, clock);
+        jdbcUrl,
+        Optional.of(user),
+        Optional.of(password),
+        ttl,
+        capacity,
+        soleProcess,
+        processTimeout,
+        clock);
   }
 
   /** {@return this configuration with sessions deleted after {@code ttl} without a write} */
   public JdbcStoreConfig withTtl(Duration ttl) {
-    return new JdbcStoreConfig(jdbcUrl, user, password, ttl, capacity, soleProcess, clock);
+    return new JdbcStoreConfig(
+        jdbcUrl, user, password, ttl, capacity, soleProcess, processTimeout, clock);
   }
 
   /** {@return this configuration holding at most {@code capacity} sessions} */
   public JdbcStoreConfig withCapacity(long capacity) {
-    return new JdbcStoreConfig(jdbcUrl, user, password, ttl, capacity, soleProcess, clock);
+    return new JdbcStoreConfig(
+        jdbcUrl, user, password, ttl, capacity, soleProcess, processTimeout, clock);
   }
 
   /**
@@ -119,12 +143,27 @@ public record JdbcStoreConfig(
    * be reported interrupted while it is still answering them.
    */
   public JdbcStoreConfig withSoleProcess(boolean soleProcess) {
-    return new JdbcStoreConfig(jdbcUrl, user, password, ttl, capacity, soleProcess, clock);
+    return new JdbcStoreConfig(
+        jdbcUrl, user, password, ttl, capacity, soleProcess, processTimeout, clock);
+  }
+
+  /**
+   * {@return this configuration counting another process as gone once it has gone {@code timeout}
+   * without a heartbeat} The messages a gone process owes a reply read as {@link
+   * dev.mia.core.session.MessageStatus#INTERRUPTED} from then on, and the next turn of their
+   * session skips them. This process beats every third of it. Servers of a cluster set it below the
+   * lease of their session locks, so that a dead server's messages are known cut off before another
+   * server can take their session's lock; otherwise that server's turn would answer the dead
+   * server's message instead of its own. Default {@link #DEFAULT_PROCESS_TIMEOUT}.
+   */
+  public JdbcStoreConfig withProcessTimeout(Duration timeout) {
+    return new JdbcStoreConfig(jdbcUrl, user, password, ttl, capacity, soleProcess, timeout, clock);
   }
 
   /** {@return this configuration reading time from {@code clock}} */
   public JdbcStoreConfig withClock(Clock clock) {
-    return new JdbcStoreConfig(jdbcUrl, user, password, ttl, capacity, soleProcess, clock);
+    return new JdbcStoreConfig(
+        jdbcUrl, user, password, ttl, capacity, soleProcess, processTimeout, clock);
   }
 
   /** {@return whether the database is SQLite (else PostgreSQL)} */
@@ -163,6 +202,8 @@ public record JdbcStoreConfig(
         + capacity
         + ", soleProcess="
         + soleProcess
+        + ", processTimeout="
+        + processTimeout
         + ", clock="
         + clock
         + "]";

@@ -14,6 +14,7 @@ import dev.mia.core.session.Role;
 import dev.mia.core.session.Session;
 import dev.mia.core.session.SessionStatus;
 import dev.mia.core.session.SessionStoreFullException;
+import dev.mia.core.session.StoreHealth;
 import dev.mia.core.testing.MutableClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -277,6 +278,17 @@ abstract class DurableStoreContract {
     assertInstanceOf(IllegalStateException.class, write.getCause());
     assertEquals("the session store is closed", write.getCause().getMessage());
     assertEquals("the session store is closed", read.getCause().getMessage());
+  }
+
+  @Test
+  void anOpenStoreIsHealthyAndAClosedOneIsNot() {
+    JdbcSessionStore store = open();
+
+    assertEquals(StoreHealth.HEALTHY, done(store.health()));
+    assertEquals(StoreHealth.HEALTHY, done(store.health()), "and again: one check after another");
+    store.close();
+
+    assertEquals(new StoreHealth.Unhealthy("the store is closed"), done(store.health()));
   }
 
   @Test

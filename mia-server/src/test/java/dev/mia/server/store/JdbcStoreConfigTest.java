@@ -23,7 +23,32 @@ class JdbcStoreConfigTest {
     assertEquals(InMemorySessionStore.DEFAULT_TTL, config.ttl());
     assertEquals(InMemorySessionStore.DEFAULT_CAPACITY, config.capacity());
     assertFalse(config.soleProcess());
+    assertEquals(Duration.ofSeconds(15), config.processTimeout());
     assertEquals(Path.of("data", "mia.db"), config.sqliteFile());
+  }
+
+  @Test
+  void theHeartbeatGoesEveryThirdOfTheProcessTimeout() {
+    JdbcStoreConfig config =
+        JdbcStoreConfig.sqlite(Path.of("mia.db")).withProcessTimeout(Duration.ofSeconds(3));
+
+    JdbcSessionStore.Tuning tuning = JdbcSessionStore.Tuning.of(config);
+
+    assertEquals(Duration.ofSeconds(1), tuning.heartbeatEvery());
+    assertEquals(Duration.ofSeconds(3), tuning.staleAfter());
+    assertTrue(config.toString().contains("processTimeout=PT3S"), config.toString());
+  }
+
+  @Test
+  void theProcessTimeoutHasAFloor() {
+    JdbcStoreConfig config = JdbcStoreConfig.sqlite(Path.of("mia.db"));
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> config.withProcessTimeout(Duration.ofMillis(149)));
+
+    assertEquals("processTimeout must be at least PT0.15S, was PT0.149S", e.getMessage());
   }
 
   @Test

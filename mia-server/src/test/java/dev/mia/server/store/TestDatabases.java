@@ -72,6 +72,11 @@ public final class TestDatabases {
       return JdbcStoreConfig.jdbc(schemaUrl);
     }
 
+    /** {@return a JDBC URL, with the test server's login, whose tables are this schema's} */
+    public String url() {
+      return schemaUrl;
+    }
+
     /** {@return a plain connection whose tables are this schema's} */
     public Connection connect() throws SQLException {
       return DriverManager.getConnection(schemaUrl);
