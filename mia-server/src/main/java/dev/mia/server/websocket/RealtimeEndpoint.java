@@ -83,7 +83,8 @@ public final class RealtimeEndpoint implements WebSocketEndpoint {
 
   private static SslContext clientTls() {
     try {
-      return SslContextBuilder.forClient().build();
+      // Netty 4.1 checks no host name unless asked: the API key must go only to the API.
+      return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot set up TLS for the Realtime API", e);
     }

@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * with the crisis resources; changed instructions go to the API at once; and after an alert on
  * speech, the reply is asked for again under the new instructions (a reply under way is cancelled
  * first), so that Mia answers a crisis as she does in chat. The API's errors that this may provoke
- * (nothing to cancel, a reply already under way) are not passed on. Transcripts and Mia's finished
- * replies are kept in the session, one after another in the order they came.
+ * (nothing to cancel, a reply already under way), told apart by the event ids the relay gives its
+ * own events, are not passed on. Transcripts and Mia's finished replies are kept in the session,
+ * one after another in the order they came.
  *
  * <p><b>Limits.</b> One message's audio is at most {@link RealtimeConfig#maxAudioBytes()}; the
  * client's messages waiting for the API (before it is connected, behind an assessment, or in the
