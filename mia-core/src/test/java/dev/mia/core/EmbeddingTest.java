@@ -13,6 +13,7 @@ import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyTier;
 import dev.mia.core.session.ChatMessage;
 import dev.mia.core.session.Feedback;
+import dev.mia.core.session.MessageStatus;
 import dev.mia.core.session.ProgressMarker;
 import dev.mia.core.session.Role;
 import dev.mia.core.session.Session;
@@ -58,6 +59,11 @@ class EmbeddingTest {
     @Override
     public CompletionStage<Boolean> accept(String sessionId, ChatMessage message) {
       return change(sessionId, s -> s.withAccepted(message));
+    }
+
+    @Override
+    public CompletionStage<Boolean> append(String sessionId, ChatMessage message) {
+      return change(sessionId, s -> s.withMessage(message.withStatus(MessageStatus.COMPLETE)));
     }
 
     @Override

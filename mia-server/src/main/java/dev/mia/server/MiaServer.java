@@ -35,6 +35,7 @@ import dev.mia.server.socketio.SocketIoEndpoint;
 import dev.mia.server.store.JdbcSessionStore;
 import dev.mia.server.store.JdbcStoreConfig;
 import dev.mia.server.websocket.MessageStreamEndpoint;
+import dev.mia.server.websocket.RealtimeEndpoint;
 import dev.mia.server.websocket.WebSocketEndpoint;
 import dev.mia.server.websocket.WebSocketRouter;
 import io.netty.channel.Channel;
@@ -448,7 +449,8 @@ public final class MiaServer implements AutoCloseable {
                 connectionCap,
                 followers,
                 config.crisisResources(),
-                Clock.systemUTC()));
+                Clock.systemUTC()),
+            new RealtimeEndpoint(engine, tokens, connectionCap, config, Clock.systemUTC()));
     return Optional.of(new WebSocketRouter(endpoints, new OriginPolicy(config.allowedOrigins())));
   }
 

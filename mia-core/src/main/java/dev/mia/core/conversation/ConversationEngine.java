@@ -86,6 +86,7 @@ public final class ConversationEngine implements AutoCloseable {
   // The default turn pool, owned and closed by the engine; empty when turns run elsewhere.
   private final Optional<ExecutorService> ownTurns;
   private final ScheduledExecutorService watchdog;
+  private final Voice voice;
   private final AtomicInteger activeTurns = new AtomicInteger();
   private final int maxActiveTurns;
   // An average of recent turns' durations, for the wait a refused message is told to take.
@@ -123,11 +124,33 @@ public final class ConversationEngine implements AutoCloseable {
     this.observer = b.observer;
     this.maxActiveTurns = b.maxActiveTurns;
     this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("mia-model-watchdog-"));
+    this.voice =
+        new EngineVoice(
+            new EngineVoice.Parts(
+                store,
+                classifier,
+                ageDetector,
+                modeSelector,
+                prompts,
+                resources,
+                exercises,
+                clock,
+                maxMessageChars,
+                observer,
+                () -> closed));
   }
 
   /** {@return a builder with every part at its default} */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * {@return the engine's side of voice conversations, whose replies a speech model outside the
+   * engine gives: the user's words assessed and kept, Mia's words kept, in the user's sessions}
+   */
+  public Voice voice() {
+    return voice;
   }
 
   /** {@return a new anonymous user id, unguessable, starting with {@code anon_}} */
@@ -420,7 +443,7 @@ public final class ConversationEngine implements AutoCloseable {
         new SubmitResult.Refused(ConversationError.of(code, message, detail)));
   }
 
-  private static ConversationError malformedSessionId() {
+  static ConversationError malformedSessionId() {
     return ConversationError.of(
         ErrorCode.INVALID_PAYLOAD,
         "The session id is not valid.",
@@ -436,7 +459,7 @@ public final class ConversationEngine implements AutoCloseable {
     }
   }
 
-  private static ConversationError storeUnavailable(Throwable failure) {
+  static ConversationError storeUnavailable(Throwable failure) {
     Throwable cause = unwrap(failure);
     log.warn("session store failed: {}", cause.toString());
     return ConversationError.of(
@@ -445,7 +468,7 @@ public final class ConversationEngine implements AutoCloseable {
         cause.getClass().getSimpleName());
   }
 
-  private static Throwable unwrap(Throwable failure) {
+  static Throwable unwrap(Throwable failure) {
     Throwable t = failure;
     while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {

@@ -106,6 +106,14 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
+  public CompletionStage<Boolean> append(String sessionId, ChatMessage message) {
+    Objects.requireNonNull(message, "message == null");
+    ChatMessage complete = message.withStatus(MessageStatus.COMPLETE);
+    return CompletableFuture.completedFuture(
+        update(sessionId, s -> s.withMessage(complete)).isPresent());
+  }
+
+  @Override
   public CompletionStage<Boolean> recordProfile(
       String sessionId, OptionalInt age, Mode mode, SafetyTier tier, long now) {
     Objects.requireNonNull(age, "age == null");

@@ -38,6 +38,14 @@ public interface SessionStore extends AutoCloseable {
   CompletionStage<Boolean> accept(String sessionId, ChatMessage message);
 
   /**
+   * Appends a message that owes nothing ({@link MessageStatus#COMPLETE}, whatever status it
+   * carries) at the end of the session's history: the words of a conversation whose replies the
+   * engine does not write, such as a voice conversation's transcripts. A reply that later settles
+   * an older owed message still goes right after that message. {@return whether the session exists}
+   */
+  CompletionStage<Boolean> append(String sessionId, ChatMessage message);
+
+  /**
    * Records what one message taught about the session: the user's age (kept if empty), the mode,
    * and the tier (a tier below an alert keeps the stored one). {@return whether the session exists}
    */

@@ -164,6 +164,38 @@ abstract class SessionStoreContract {
   }
 
   @Test
+  void anAppendedMessageOwesNothingAndGoesAtTheEnd() {
+    Session s = created();
+    done(store.accept(s.sessionId(), ChatMessage.user("typed", 1)));
+
+    assertTrue(done(store.append(s.sessionId(), ChatMessage.pending("spoken", 2))));
+    assertTrue(done(store.append(s.sessionId(), ChatMessage.assistant("said", 3))));
+
+    assertEquals(
+        List.of("user:typed:PENDING", "user:spoken:COMPLETE", "assistant:said:COMPLETE"),
+        transcript(s.sessionId()));
+  }
+
+  @Test
+  void aReplySettlingAnOlderMessageGoesBeforeWhatWasAppendedSince() {
+    Session s = created();
+    done(store.accept(s.sessionId(), ChatMessage.user("typed", 1)));
+    done(store.append(s.sessionId(), ChatMessage.user("spoken", 2)));
+
+    done(store.settle(s.sessionId(), Optional.of(ChatMessage.assistant("re:typed", 3))));
+
+    assertEquals(
+        List.of("user:typed:COMPLETE", "assistant:re:typed:COMPLETE", "user:spoken:COMPLETE"),
+        transcript(s.sessionId()));
+  }
+
+  @Test
+  void appendingToAnUnknownSessionReportsIt() {
+    assertFalse(done(store.append("session_none", ChatMessage.user("Hello", 1))));
+    assertEquals(Optional.empty(), done(store.find("session_none")));
+  }
+
+  @Test
   void theProfileOfAMessageIsRecorded() {
     Session s = created();
 

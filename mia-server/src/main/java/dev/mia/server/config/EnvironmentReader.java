@@ -76,7 +76,34 @@ final class EnvironmentReader {
     b.redis(text("MIA_REDIS_URL").map(RedisAddress::parse));
     text("MIA_REDIS_KEY_PREFIX").ifPresent(b::redisKeyPrefix);
     duration("MIA_CLUSTER_LEASE").ifPresent(b::clusterLease);
+    b.realtime(realtime());
     return b.build();
+  }
+
+  /** The voice endpoint's variables; their ranges are {@link RealtimeConfig}'s to check. */
+  private RealtimeConfig realtime() {
+    RealtimeConfigBuilder r = RealtimeConfig.builder();
+    text("OPENAI_REALTIME_MODEL").ifPresent(r::model);
+    text("MIA_REALTIME_VOICE").ifPresent(r::voice);
+    text("MIA_REALTIME_AUDIO_FORMAT").ifPresent(r::audioFormat);
+    text("MIA_REALTIME_TRANSCRIPTION_MODEL").ifPresent(r::transcriptionModel);
+    text("MIA_REALTIME_TEMPERATURE")
+        .map(
+            v -> {
+              try {
+                return Double.parseDouble(v);
+              } catch (NumberFormatException e) {
+                throw new ConfigException(
+                    "MIA_REALTIME_TEMPERATURE must be a number from 0.6 to 1.2; was '" + v + "'");
+              }
+            })
+        .ifPresent(r::temperature);
+    integer(RealtimeConfig.MAX_TOKENS).ifPresent(r::maxResponseTokens);
+    duration("MIA_REALTIME_VAD_SILENCE").ifPresent(r::vadSilence);
+    duration("MIA_REALTIME_CONNECT_TIMEOUT").ifPresent(r::connectTimeout);
+    integer(RealtimeConfig.MAX_AUDIO_BYTES).ifPresent(r::maxAudioBytes);
+    integer(RealtimeConfig.MAX_BUFFERED_BYTES).ifPresent(r::maxBufferedBytes);
+    return r.build();
   }
 
   private Optional<String> text(String name) {

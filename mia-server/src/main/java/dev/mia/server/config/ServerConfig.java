@@ -72,6 +72,8 @@ import java.util.Optional;
  *     MIA_REDIS_KEY_PREFIX})
  * @param clusterLease how long a server that stopped answering keeps its session locks and
  *     connection places in Redis ({@code MIA_CLUSTER_LEASE})
+ * @param realtime the voice endpoint's Realtime API settings and client limits ({@code
+ *     OPENAI_REALTIME_MODEL}, {@code MIA_REALTIME_*}, {@code MIA_VOICE_*})
  */
 @RecordBuilder
 @RecordBuilder.Options(
@@ -116,7 +118,8 @@ public record ServerConfig(
     boolean plainWebSockets,
     Optional<RedisAddress> redis,
     String redisKeyPrefix,
-    Duration clusterLease) {
+    Duration clusterLease,
+    RealtimeConfig realtime) {
 
   /** The log levels {@code LOG_LEVEL} accepts: ours and Winston's. */
   public static final List<String> LOG_LEVELS =
@@ -277,6 +280,7 @@ public record ServerConfig(
               + clusterLease.toMillis()
               + "ms");
     }
+    Objects.requireNonNull(realtime, "realtime == null");
   }
 
   /** The settings of a server started with no variables at all. */
@@ -321,6 +325,7 @@ public record ServerConfig(
           .redis(Optional.empty())
           .redisKeyPrefix("mia:")
           .clusterLease(Duration.ofSeconds(30))
+          .realtime(RealtimeConfig.DEFAULTS)
           .build();
 
   /**
@@ -419,6 +424,8 @@ public record ServerConfig(
         + (redis.isPresent()
             ? ", redisKeyPrefix=" + redisKeyPrefix + ", clusterLease=" + clusterLease
             : "")
+        + ", realtime="
+        + realtime
         + "]";
   }
 

@@ -264,6 +264,21 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
+  public CompletionStage<Boolean> append(String sessionId, ChatMessage message) {
+    Objects.requireNonNull(sessionId, "sessionId == null");
+    Objects.requireNonNull(message, "message == null");
+    ChatMessage complete = message.withStatus(MessageStatus.COMPLETE);
+    return writer.submit(
+        new Write<>() {
+          @Override
+          Boolean apply(Tx tx) throws SQLException {
+            long now = config.clock().millis();
+            return SessionRows.append(tx, sessionId, complete, now, expiredBefore(now));
+          }
+        });
+  }
+
+  @Override
   public CompletionStage<Boolean> recordProfile(
       String sessionId, OptionalInt age, Mode mode, SafetyTier tier, long now) {
     Objects.requireNonNull(sessionId, "sessionId == null");

@@ -330,6 +330,25 @@ final class SessionRows {
   }
 
   /**
+   * Appends {@code message}, which owes nothing, under the session's next seq. {@return whether the
+   * session exists}
+   */
+  static boolean append(Tx tx, String sessionId, ChatMessage message, long now, long expiredBefore)
+      throws SQLException {
+    PreparedStatement next = tx.prepare(ACCEPT_SEQ);
+    next.setLong(1, message.timestamp());
+    next.setLong(2, now);
+    next.setString(3, sessionId);
+    next.setLong(4, expiredBefore);
+    OptionalLong seq = single(next);
+    if (seq.isEmpty()) {
+      return false;
+    }
+    insertMessage(tx, sessionId, seq.getAsLong(), false, message, null);
+    return true;
+  }
+
+  /**
    * Records one message's profile: {@code age} unless empty, {@code mode}, and the tier level
    * {@code alert} unless empty. {@return whether the session exists}
    */
