@@ -29,6 +29,7 @@ import dev.mia.server.socketio.RoomEvents;
 import dev.mia.server.socketio.SocketIoEndpoint;
 import dev.mia.server.store.JdbcSessionStore;
 import dev.mia.server.store.JdbcStoreConfig;
+import dev.mia.server.websocket.ChatEndpoint;
 import dev.mia.server.websocket.MessageStreamEndpoint;
 import dev.mia.server.websocket.WebSocketEndpoint;
 import dev.mia.server.websocket.WebSocketRouter;
@@ -359,6 +360,9 @@ public final class MiaServer implements AutoCloseable {
     if (!config.plainWebSockets()) {
       return Optional.empty();
     }
+    ChatEndpoint chat =
+        new ChatEndpoint(engine, tokens, connectionCap, followers, Clock.systemUTC());
+    metrics.connections("ws_chat", chat::connections);
     List<WebSocketEndpoint> endpoints =
         List.of(
             new MessageStreamEndpoint(
@@ -367,7 +371,8 @@ public final class MiaServer implements AutoCloseable {
                 connectionCap,
                 followers,
                 config.crisisResources(),
-                Clock.systemUTC()));
+                Clock.systemUTC()),
+            chat);
     return Optional.of(new WebSocketRouter(endpoints, new OriginPolicy(config.allowedOrigins())));
   }
 
