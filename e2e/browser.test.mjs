@@ -1,5 +1,6 @@
 // test-chat.html in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
-// connect, chat with a streamed reply, see a safety alert, reload and resume, get a token.
+// connect, chat with a streamed reply, see a safety alert, do a guided exercise and give feedback,
+// reload and resume, get a token.
 //
 // PAGE_URL_MODE=served (default) loads ${serverUrl}/ (the server serves the page).
 // PAGE_URL_MODE=file opens file://<repo>/test-chat.html?server=${serverUrl}; the page's origin is
@@ -198,6 +199,30 @@ describe(`test-chat.html in Chromium (${FILE_MODE ? 'file' : 'served'} mode)`, {
 
     fs.mkdirSync(TARGET_DIR, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  test('exercise buttons lead to the steps and to saved progress; feedback is saved', async () => {
+    // The crisis reply offered guided exercises.
+    const breathing = page.locator('[data-testid="exercise-btn"][data-exercise-id="ex_breathing"]').last();
+    await breathing.waitFor(WAIT);
+    await breathing.click();
+    const steps = page.locator('[data-testid="exercise-steps"]').last();
+    await steps.waitFor(WAIT);
+    assert.match(await steps.textContent(), /[Bb]reathe/);
+    assert.equal(await textOf('state-progress'), '0');
+
+    await page.locator('[data-testid="exercise-complete-btn"]').last().click();
+    await page.locator('[data-testid="progress"]').last().waitFor(WAIT);
+    assert.match(await page.locator('[data-testid="progress"]').last().textContent(), /breathing/i);
+    await waitForText('state-progress', (t) => t === '1', 'one exercise done');
+
+    assert.equal(await byId('feedback-send').isEnabled(), true);
+    await page.locator('#feedback-rating label', { hasText: '4' }).click();
+    await byId('feedback-text').fill('Kind and calm');
+    await byId('feedback-send').click();
+    await waitForText('feedback-status', (t) => t.includes('4/5') && t.includes('saved'), 'the feedback saved');
+    assert.equal(await byId('feedback-text').inputValue(), '', 'the feedback text is cleared');
+    assert.equal(await byId('error-box').isVisible(), false, 'no error');
   });
 
   test('after a reload the session resumes by id with its history', async () => {

@@ -34,6 +34,7 @@ import dev.mia.server.socketio.RoomEvents;
 import dev.mia.server.socketio.SocketIoEndpoint;
 import dev.mia.server.store.JdbcSessionStore;
 import dev.mia.server.store.JdbcStoreConfig;
+import dev.mia.server.websocket.ChatEndpoint;
 import dev.mia.server.websocket.MessageStreamEndpoint;
 import dev.mia.server.websocket.RealtimeEndpoint;
 import dev.mia.server.websocket.WebSocketEndpoint;
@@ -48,7 +49,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -441,17 +444,23 @@ public final class MiaServer implements AutoCloseable {
     if (!config.plainWebSockets()) {
       return Optional.empty();
     }
-    List<WebSocketEndpoint> endpoints =
-        List.of(
-            new MessageStreamEndpoint(
-                engine,
-                tokens,
-                connectionCap,
-                followers,
-                config.crisisResources(),
-                Clock.systemUTC()),
-            new RealtimeEndpoint(engine, tokens, connectionCap, config, Clock.systemUTC()));
-    return Optional.of(new WebSocketRouter(endpoints, new OriginPolicy(config.allowedOrigins())));
+    Map<String, WebSocketEndpoint> endpoints = new LinkedHashMap<>();
+    endpoints.put(
+        "ws",
+        new MessageStreamEndpoint(
+            engine, tokens, connectionCap, followers, config.crisisResources(), Clock.systemUTC()));
+    endpoints.put(
+        "ws_chat", new ChatEndpoint(engine, tokens, connectionCap, followers, Clock.systemUTC()));
+    endpoints.put(
+        "voice", new RealtimeEndpoint(engine, tokens, connectionCap, config, Clock.systemUTC()));
+    WebSocketRouter router =
+        new WebSocketRouter(
+            List.copyOf(endpoints.values()), new OriginPolicy(config.allowedOrigins()));
+    // The metrics' transport names for the plain WebSockets' connections.
+    endpoints.forEach(
+        (transport, endpoint) ->
+            metrics.connections(transport, () -> router.connections(endpoint)));
+    return Optional.of(router);
   }
 
   private static HttpRoutes httpRoutes(

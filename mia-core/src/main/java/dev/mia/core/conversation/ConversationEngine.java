@@ -1,5 +1,6 @@
 package dev.mia.core.conversation;
 
+import dev.mia.core.exercise.GuidedExercise;
 import dev.mia.core.exercise.GuidedExercises;
 import dev.mia.core.model.ChatModel;
 import dev.mia.core.model.ModelFailure;
@@ -17,9 +18,11 @@ import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.safety.SafetyTier;
 import dev.mia.core.session.ChatMessage;
+import dev.mia.core.session.Feedback;
 import dev.mia.core.session.Identifiers;
 import dev.mia.core.session.InMemorySessionStore;
 import dev.mia.core.session.MessageStatus;
+import dev.mia.core.session.ProgressMarker;
 import dev.mia.core.session.Session;
 import dev.mia.core.session.SessionStore;
 import dev.mia.core.session.SessionStoreFullException;
@@ -43,6 +46,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -278,6 +282,166 @@ public final class ConversationEngine implements AutoCloseable {
     return sessionAsync(userId, sessionId).toCompletableFuture().join();
   }
 
+  /** {@return the guided exercises this engine offers (immutable, thread-safe)} */
+  public GuidedExercises guidedExercises() {
+    return exercises;
+  }
+
+  /**
+   * Keeps {@code marker} with the session {@code sessionId} of {@code userId}: a step the user
+   * took, such as a finished exercise. Refused with nothing stored if the session is not the user's
+   * ({@link ErrorCode#SESSION_NOT_FOUND}, exactly as for an unknown one), the id is malformed, the
+   * user is over the rate limit (each record counts as one message, so a client cannot flood the
+   * store), the engine is stopping, or the store fails. The stage never fails.
+   */
+  public CompletionStage<RecordResult<ProgressMarker>> recordProgressAsync(
+      String userId, String sessionId, ProgressMarker marker) {
+    Objects.requireNonNull(marker, "marker == null");
+    return record(userId, sessionId, marker, store::recordProgress, "progress marker");
+  }
+
+  /**
+   * Records that {@code userId} finished the guided exercise {@code exerciseId} in the session
+   * {@code sessionId}: a {@link ProgressMarker#SKILL_ACQUIRED} marker with the exercise's
+   * achievement and therapeutic value, a new id and the engine's time, kept as {@link
+   * #recordProgressAsync} keeps one. An id of no exercise is refused with {@link
+   * ErrorCode#INVALID_PAYLOAD}. The stage never fails.
+   */
+  public CompletionStage<RecordResult<ProgressMarker>> completeExerciseAsync(
+      String userId, String sessionId, String exerciseId) {
+    Objects.requireNonNull(exerciseId, "exerciseId == null");
+    Optional<GuidedExercise> exercise = exercises.byId(exerciseId);
+    if (exercise.isEmpty()) {
+      return notRecorded(
+          userId,
+          ConversationError.of(
+              ErrorCode.INVALID_PAYLOAD,
+              "That exercise is not available.",
+              "no exercise " + exerciseId));
+    }
+    ProgressMarker marker =
+        new ProgressMarker(
+            ids.newMarkerId(),
+            ProgressMarker.SKILL_ACQUIRED,
+            exercise.get().achievement(),
+            clock.millis(),
+            exercise.get().therapeuticValue());
+    return recordProgressAsync(userId, sessionId, marker);
+  }
+
+  /**
+   * Keeps the user's rating of the session {@code sessionId}, from 1 to 5, with what they wrote, if
+   * anything (blank text counts as none). A rating outside 1 to 5 or unreadable text is refused
+   * with {@link ErrorCode#INVALID_PAYLOAD}, text over {@link Feedback#MAX_TEXT_CHARS} with {@link
+   * ErrorCode#MESSAGE_TOO_LONG}; otherwise as {@link #recordProgressAsync}. The stage never fails.
+   */
+  public CompletionStage<RecordResult<Feedback>> recordFeedbackAsync(
+      String userId, String sessionId, int rating, Optional<String> text) {
+    Objects.requireNonNull(text, "text == null");
+    if (rating < 1 || rating > 5) {
+      return notRecorded(
+          userId,
+          ConversationError.of(
+              ErrorCode.INVALID_PAYLOAD,
+              "Please choose a rating from 1 to 5.",
+              "rating must be a whole number from 1 to 5, was " + rating));
+    }
+    Optional<String> said = text.filter(t -> !t.isBlank());
+    if (said.isPresent()) {
+      Optional<ConversationError> unreadable =
+          MessageRules.check(said.get(), Feedback.MAX_TEXT_CHARS);
+      if (unreadable.isPresent()) {
+        return notRecorded(userId, unreadable.get());
+      }
+    }
+    return record(
+        userId,
+        sessionId,
+        new Feedback(rating, said, clock.millis()),
+        store::recordFeedback,
+        "feedback");
+  }
+
+  /** Ownership, the rate limit, then {@code write}; what was kept, or why not. */
+  private <T> CompletionStage<RecordResult<T>> record(
+      String userId,
+      String sessionId,
+      T value,
+      BiFunction<String, T, CompletionStage<Boolean>> write,
+      String what) {
+    Objects.requireNonNull(userId, "userId == null");
+    if (closed) {
+      return notRecorded(
+          userId,
+          ConversationError.of(
+              ErrorCode.SHUTTING_DOWN,
+              "The server is restarting. Please try again in a moment.",
+              "engine closed"));
+    }
+    if (!Identifiers.isWellFormed(sessionId)) {
+      return notRecorded(userId, malformedSessionId());
+    }
+    CompletionStage<RecordResult<T>> recorded =
+        store
+            .find(sessionId)
+            .thenCompose(
+                found -> {
+                  if (found.filter(s -> s.isOwnedBy(userId)).isEmpty()) {
+                    return CompletableFuture.completedFuture(
+                        new RecordResult.Refused<T>(sessionNotFound(sessionId)));
+                  }
+                  return rateLimiter
+                      .tryAcquire(userId)
+                      .thenCompose(
+                          retryAfter ->
+                              retryAfter.isPresent()
+                                  ? CompletableFuture.completedFuture(
+                                      new RecordResult.Refused<T>(rateLimitedError(retryAfter)))
+                                  : written(userId, sessionId, value, write, what));
+                })
+            .exceptionally(e -> new RecordResult.Refused<>(storeUnavailable(e)));
+    return recorded.whenComplete(
+        (result, failure) -> {
+          if (result instanceof RecordResult.Refused<T> refused) {
+            observe(o -> o.refused(refused.error().code()));
+          }
+        });
+  }
+
+  private <T> CompletionStage<RecordResult<T>> written(
+      String userId,
+      String sessionId,
+      T value,
+      BiFunction<String, T, CompletionStage<Boolean>> write,
+      String what) {
+    return write
+        .apply(sessionId, value)
+        .handle(
+            (exists, failure) -> {
+              if (failure == null && exists) {
+                log.debug("session {}: {} recorded", sessionId, what);
+                return new RecordResult.Recorded<>(value);
+              }
+              rateLimiter.refund(userId);
+              return failure != null
+                  ? new RecordResult.Refused<>(storeUnavailable(failure))
+                  : new RecordResult.Refused<>(sessionNotFound(sessionId));
+            });
+  }
+
+  private <T> CompletionStage<RecordResult<T>> notRecorded(String userId, ConversationError error) {
+    Objects.requireNonNull(userId, "userId == null");
+    observe(o -> o.refused(error.code()));
+    return CompletableFuture.completedFuture(new RecordResult.Refused<>(error));
+  }
+
+  private static ConversationError sessionNotFound(String sessionId) {
+    return ConversationError.of(
+        ErrorCode.SESSION_NOT_FOUND,
+        "Session not found",
+        "no session " + sessionId + " for this user");
+  }
+
   /**
    * Accepts one user message for processing, or refuses it with nothing stored. The stage completes
    * once the message is stored (accepted) or refused; it never fails. An accepted message waits
@@ -347,12 +511,15 @@ public final class ConversationEngine implements AutoCloseable {
   }
 
   private static SubmitResult rateLimited(OptionalLong retryAfter) {
-    return new SubmitResult.Refused(
-        new ConversationError(
-            ErrorCode.RATE_LIMITED,
-            "You are sending messages too quickly. Please wait a moment and try again.",
-            "retry after " + retryAfter.getAsLong() + " ms",
-            retryAfter));
+    return new SubmitResult.Refused(rateLimitedError(retryAfter));
+  }
+
+  private static ConversationError rateLimitedError(OptionalLong retryAfter) {
+    return new ConversationError(
+        ErrorCode.RATE_LIMITED,
+        "You are sending messages too quickly. Please wait a moment and try again.",
+        "retry after " + retryAfter.getAsLong() + " ms",
+        retryAfter);
   }
 
   private CompletionStage<SubmitResult> enter(

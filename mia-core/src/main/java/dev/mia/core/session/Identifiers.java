@@ -33,6 +33,11 @@ public final class Identifiers {
     return "anon_" + randomPart();
   }
 
+  /** {@return a new progress marker id, {@code marker_} and 22 random characters} */
+  public String newMarkerId() {
+    return "marker_" + randomPart();
+  }
+
   /**
    * {@return whether {@code id} has the form of a session id a client may send: 1 to 128 of {@code
    * A-Z a-z 0-9 _ -}}

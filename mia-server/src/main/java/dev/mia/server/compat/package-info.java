@@ -49,6 +49,12 @@
  *     <td>message text in the logs</td>
  *   </tr>
  *   <tr>
+ *     <td>{@link dev.mia.server.compat.FirstDataTimeout}</td>
+ *     <td>a connection is closed 5 s after it opened unless the library's own authorize handler
+ *         read from it, which requests answered in front of it never reach</td>
+ *     <td>a plain WebSocket ({@code /ws}, {@code /ws/chat}) closed ("Bye") 5 s after it opened</td>
+ *   </tr>
+ *   <tr>
  *     <td>{@link dev.mia.server.compat.DroppedDefaultPipeline}</td>
  *     <td>the server's own default pipeline factory is dropped by {@code setPipelineFactory}
  *         without its timer being stopped</td>

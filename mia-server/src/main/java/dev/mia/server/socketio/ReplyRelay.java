@@ -14,7 +14,9 @@ import java.util.Optional;
  * merged with the next ones into one {@code message_chunk}: when the sockets keep up every piece
  * goes out at once, and a burst or a loaded server sends a reply as fewer, larger events instead of
  * falling further behind. Chunks still concatenate to the full message, and {@code
- * message_complete} or {@code error} always comes after the last chunk.
+ * message_complete} or {@code error} always comes after the last chunk. Connections that asked for
+ * them also get {@code typing} {@code start} when the message is assessed and {@code stop} after
+ * the reply's last event.
  */
 final class ReplyRelay implements ReplyListener {
   private final SessionRoom room;
@@ -28,6 +30,9 @@ final class ReplyRelay implements ReplyListener {
   private Object ending;
   private boolean writing;
 
+  // Set when typing started, before any chunk; read when the reply ends.
+  private volatile boolean typing;
+
   ReplyRelay(SessionRoom room) {
     this.room = room;
   }
@@ -35,6 +40,9 @@ final class ReplyRelay implements ReplyListener {
   @Override
   public void onAssessed(TurnAssessment assessment) {
     this.assessment = assessment;
+    typing = true;
+    // Only connections that asked for typing events get it (see SessionRoom).
+    room.send(SessionRoom.TYPING, new WirePayloads.Typing(room.sessionId(), "start"));
   }
 
   @Override
@@ -67,7 +75,10 @@ final class ReplyRelay implements ReplyListener {
             room.sessionId(),
             fullReply,
             told == null ? null : told.intent(),
-            told == null ? null : told.riskLevel()));
+            told == null ? null : told.riskLevel(),
+            told == null || told.exercises().isEmpty()
+                ? null
+                : told.exercises().stream().map(WirePayloads.ExerciseOffer::of).toList()));
   }
 
   @Override
@@ -123,7 +134,10 @@ final class ReplyRelay implements ReplyListener {
       }
       room.send("message_chunk", chunk);
     }
-    // The reply's last event: nothing follows it, so nobody waits for its write.
+    // The reply's last event: nothing follows it but typing's end, so nobody waits for its write.
     room.send(last instanceof WirePayloads.Complete ? "message_complete" : "error", last);
+    if (typing) {
+      room.send(SessionRoom.TYPING, new WirePayloads.Typing(room.sessionId(), "stop"));
+    }
   }
 }

@@ -33,6 +33,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the local writes.
  */
 final class SessionRoom {
+  /**
+   * The event that goes only to the room's connections that asked for it ({@code join_session} with
+   * {@code typing: true}), on this server and the others; marked by {@link #TYPING_WANTED} in the
+   * connection's store. It shares the room's order with the reply's other events.
+   */
+  static final String TYPING = "typing";
+
+  /** The connection-store key of a connection that wants {@link #TYPING} events. */
+  static final String TYPING_WANTED = "mia.typing";
+
   private static final Runnable NOTHING = () -> {};
   // The longest WebSocket frame header a server writes: 2 bytes and a 64-bit length.
   private static final int MAX_HEADER = 10;
@@ -116,7 +126,11 @@ final class SessionRoom {
     List<Object> data = List.of(payload);
     ByteBuf frame = null;
     try {
+      boolean typing = TYPING.equals(event);
       for (SocketIOClient client : clients) {
+        if (typing && !Boolean.TRUE.equals(client.get(TYPING_WANTED))) {
+          continue;
+        }
         if (!(client instanceof NamespaceClient namespaced)) {
           client.sendEvent(event, payload);
           continue;

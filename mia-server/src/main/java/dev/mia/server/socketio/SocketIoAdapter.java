@@ -18,7 +18,12 @@ import dev.mia.core.conversation.ConversationError;
 import dev.mia.core.conversation.ConversationObserver;
 import dev.mia.core.conversation.ErrorCode;
 import dev.mia.core.conversation.JoinResult;
+import dev.mia.core.conversation.RecordResult;
 import dev.mia.core.conversation.SubmitResult;
+import dev.mia.core.exercise.GuidedExercise;
+import dev.mia.core.exercise.GuidedExercises;
+import dev.mia.core.session.Feedback;
+import dev.mia.core.session.ProgressMarker;
 import dev.mia.server.follow.ConnectionCap;
 import dev.mia.server.follow.Followers;
 import java.util.Map;
@@ -32,9 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Translates Socket.IO into engine calls and back: identity on connect, {@code join_session} to
- * {@code session_created}, {@code message} to the reply events, and {@code error} with a stable
- * code for anything refused. Listeners run on Netty's I/O threads and only decode, validate and
- * hand off; nothing here waits for the model.
+ * {@code session_created} (with {@code typing: true|false} turning the connection's {@code typing}
+ * events on or off), {@code message} to the reply events, {@code interaction} (a guided exercise's
+ * buttons) and {@code feedback} to their acknowledgements, and {@code error} with a stable code for
+ * anything refused. Listeners run on Netty's I/O threads and only decode, validate and hand off;
+ * nothing here waits for the model.
  */
 final class SocketIoAdapter {
   private static final Logger log = LoggerFactory.getLogger(SocketIoAdapter.class);
@@ -79,6 +86,8 @@ final class SocketIoAdapter {
     server.addDisconnectListener(this::onDisconnect);
     server.addEventListener("join_session", JsonNode.class, this::onJoin);
     server.addEventListener("message", JsonNode.class, this::onMessage);
+    server.addEventListener("interaction", JsonNode.class, this::onInteraction);
+    server.addEventListener("feedback", JsonNode.class, this::onFeedback);
   }
 
   /**
@@ -201,6 +210,11 @@ final class SocketIoAdapter {
           Optional.empty());
       return;
     } else {
+      // Additive: only a boolean changes anything, so no payload an old client sends is refused.
+      JsonNode typing = data.get("typing");
+      if (typing != null && typing.isBoolean()) {
+        client.set(SessionRoom.TYPING_WANTED, typing.booleanValue());
+      }
       JsonNode id = data.get("sessionId");
       if (id == null || id.isNull()) {
         requested = Optional.empty();
@@ -234,7 +248,7 @@ final class SocketIoAdapter {
     client.sendEvent(
         "session_created",
         WirePayloads.sessionCreated(joined.session(), resumeToken, requested, !joined.created()));
-    acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
+    acknowledge(ack, WirePayloads.Ack.ok(sessionId));
     log.info(
         "session {} {} for {}",
         sessionId,
@@ -296,9 +310,150 @@ final class SocketIoAdapter {
                 reject(client, ack, refused.error(), Optional.of(sessionId));
                 return;
               }
-              acknowledge(ack, new WirePayloads.Ack(true, null, sessionId));
+              acknowledge(ack, WirePayloads.Ack.ok(sessionId));
               followers.userMessage(sessionId, message, System.currentTimeMillis(), client);
             });
+  }
+
+  /**
+   * {@code interaction} {@code {sessionId, id, action}}: the start button of a guided exercise
+   * ({@code id} its id) is answered with its steps and completion button; the completion button
+   * ({@code <id>_complete}, which needs the {@code sessionId}) records a progress marker through
+   * the engine and is answered with it. The answer is the acknowledgement; a refusal also comes as
+   * {@code error}.
+   */
+  private void onInteraction(SocketIOClient client, JsonNode data, AckRequest ack) {
+    Optional<Connection.Identity> identity = connection(client).activeIdentity();
+    if (identity.isEmpty()) {
+      return;
+    }
+    if (data == null || !data.isObject()) {
+      reject(
+          client,
+          ack,
+          invalid("interaction expects an object: {\"sessionId\", \"id\"}"),
+          Optional.empty());
+      return;
+    }
+    JsonNode sessionNode = data.get("sessionId");
+    if (sessionNode != null && !sessionNode.isNull() && !sessionNode.isTextual()) {
+      reject(client, ack, invalid("sessionId must be a string"), Optional.empty());
+      return;
+    }
+    Optional<String> sessionId =
+        sessionNode == null || sessionNode.isNull()
+            ? Optional.empty()
+            : Optional.of(sessionNode.asText());
+    JsonNode idNode = data.get("id");
+    if (idNode == null || !idNode.isTextual()) {
+      reject(client, ack, invalid("id is required and must be a string"), sessionId);
+      return;
+    }
+    String id = idNode.asText();
+    GuidedExercises exercises = engine.guidedExercises();
+    Optional<GuidedExercise> started = exercises.byId(id);
+    if (started.isPresent()) {
+      acknowledge(
+          ack,
+          new WirePayloads.InteractionAck(
+              true,
+              sessionId.orElse(null),
+              "instruction",
+              WirePayloads.Exercise.of(started.get()),
+              null));
+      return;
+    }
+    Optional<GuidedExercise> finished = exercises.byCompletionId(id);
+    if (finished.isEmpty()) {
+      reject(client, ack, invalid("no element " + id), sessionId);
+      return;
+    }
+    if (sessionId.isEmpty()) {
+      reject(client, ack, invalid("sessionId is required to complete an exercise"), sessionId);
+      return;
+    }
+    String userId = identity.get().userId();
+    connection(client)
+        .inOrder(
+            () ->
+                engine
+                    .completeExerciseAsync(userId, sessionId.get(), finished.get().id())
+                    .thenAccept(
+                        result -> {
+                          if (result instanceof RecordResult.Refused<ProgressMarker> refused) {
+                            reject(client, ack, refused.error(), sessionId);
+                            return;
+                          }
+                          ProgressMarker marker =
+                              ((RecordResult.Recorded<ProgressMarker>) result).value();
+                          acknowledge(
+                              ack,
+                              new WirePayloads.InteractionAck(
+                                  true,
+                                  sessionId.get(),
+                                  "progress",
+                                  null,
+                                  WirePayloads.Progress.of(marker)));
+                        }));
+  }
+
+  /**
+   * {@code feedback} {@code {sessionId, rating, text}}: the user's rating (1 to 5) of their
+   * session, kept through the engine; acknowledged {@code {ok: true, sessionId, rating}}, or
+   * refused.
+   */
+  private void onFeedback(SocketIOClient client, JsonNode data, AckRequest ack) {
+    Optional<Connection.Identity> identity = connection(client).activeIdentity();
+    if (identity.isEmpty()) {
+      return;
+    }
+    if (data == null || !data.isObject()) {
+      reject(
+          client,
+          ack,
+          invalid("feedback expects an object: {\"sessionId\", \"rating\", \"text\"}"),
+          Optional.empty());
+      return;
+    }
+    JsonNode sessionNode = data.get("sessionId");
+    if (sessionNode == null || !sessionNode.isTextual()) {
+      reject(client, ack, invalid("sessionId is required and must be a string"), Optional.empty());
+      return;
+    }
+    Optional<String> sessionId = Optional.of(sessionNode.asText());
+    JsonNode ratingNode = data.get("rating");
+    if (ratingNode == null || !ratingNode.isIntegralNumber() || !ratingNode.canConvertToInt()) {
+      reject(client, ack, rating("rating must be a whole number from 1 to 5"), sessionId);
+      return;
+    }
+    JsonNode textNode = data.get("text");
+    if (textNode != null && !textNode.isNull() && !textNode.isTextual()) {
+      reject(client, ack, invalid("text must be a string"), sessionId);
+      return;
+    }
+    Optional<String> text =
+        textNode == null || textNode.isNull() ? Optional.empty() : Optional.of(textNode.asText());
+    String userId = identity.get().userId();
+    int rating = ratingNode.asInt();
+    connection(client)
+        .inOrder(
+            () ->
+                engine
+                    .recordFeedbackAsync(userId, sessionId.get(), rating, text)
+                    .thenAccept(
+                        result -> {
+                          if (result instanceof RecordResult.Refused<Feedback> refused) {
+                            reject(client, ack, refused.error(), sessionId);
+                            return;
+                          }
+                          acknowledge(
+                              ack, new WirePayloads.FeedbackAck(true, sessionId.get(), rating));
+                        }));
+  }
+
+  private static ConversationError rating(String detail) {
+    return ConversationError.of(
+        ErrorCode.INVALID_PAYLOAD, "Please choose a rating from 1 to 5.", detail);
   }
 
   private static Optional<String> bearer(HandshakeData handshake) {
@@ -318,10 +473,12 @@ final class SocketIoAdapter {
       SocketIOClient client, AckRequest ack, ConversationError error, Optional<String> sessionId) {
     log.debug("refused a request: {}", error.code());
     client.sendEvent("error", WirePayloads.error(error, sessionId));
-    acknowledge(ack, new WirePayloads.Ack(false, error.code().name(), sessionId.orElse(null)));
+    acknowledge(
+        ack,
+        new WirePayloads.Ack(false, error.code().name(), sessionId.orElse(null), error.message()));
   }
 
-  private static void acknowledge(AckRequest ack, WirePayloads.Ack payload) {
+  private static void acknowledge(AckRequest ack, Object payload) {
     if (ack.isAckRequested()) {
       ack.sendAckData(payload);
     }

@@ -5,6 +5,7 @@ import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import dev.mia.server.compat.ConnectPacketAuth;
+import dev.mia.server.compat.FirstDataTimeout;
 import dev.mia.server.compat.LosslessPacketEncoder;
 import dev.mia.server.compat.PendingPolls;
 import dev.mia.server.compat.PollingConnectionClose;
@@ -30,6 +31,7 @@ final class SocketIoPipeline extends SocketIOChannelInitializer {
   private final AdmissionGate admissionGate;
   private UpgradeNoops upgradeNoops;
   private EncoderHandler encoder;
+  private FirstDataTimeout firstData;
 
   SocketIoPipeline(
       ChannelHandler httpRoutes,
@@ -46,6 +48,7 @@ final class SocketIoPipeline extends SocketIOChannelInitializer {
   public void start(Configuration configuration, NamespacesHub namespacesHub) {
     super.start(configuration, namespacesHub);
     encoder = LosslessPacketEncoder.handler(configuration);
+    firstData = FirstDataTimeout.of(this);
     upgradeNoops =
         new UpgradeNoops(pendingPolls, Duration.ofMillis(configuration.getUpgradeTimeout()));
   }
@@ -64,6 +67,8 @@ final class SocketIoPipeline extends SocketIOChannelInitializer {
     plainWebSockets.ifPresent(
         router -> pipeline.addBefore("miaHttpRoutes", "miaPlainWebSockets", router));
     pipeline.addAfter("miaHttpRoutes", "miaPendingPolls", pendingPolls);
+    // In front of them both: the first request, whoever answers it, ends the first-data timer.
+    pipeline.addAfter(HTTP_ENCODER, "miaFirstDataTimeout", firstData);
     pipeline.addAfter("miaPendingPolls", "miaPollingConnectionClose", connectionClose);
     pipeline.addAfter("miaPollingConnectionClose", "miaConnectPacketAuth", connectAuth);
     // Right behind it: a CONNECT packet, now with its auth, waits here for the admission decision.

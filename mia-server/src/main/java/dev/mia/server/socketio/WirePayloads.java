@@ -3,8 +3,10 @@ package dev.mia.server.socketio;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mia.core.conversation.ConversationError;
 import dev.mia.core.conversation.SafetyAlert;
+import dev.mia.core.exercise.GuidedExercise;
 import dev.mia.core.safety.CrisisResource;
 import dev.mia.core.session.ChatMessage;
+import dev.mia.core.session.ProgressMarker;
 import dev.mia.core.session.Session;
 import java.util.List;
 import java.util.Optional;
@@ -60,9 +62,25 @@ final class WirePayloads {
 
   /**
    * {@code message_complete}; {@code intent} and {@code riskLevel} (see {@link
-   * dev.mia.core.conversation.TurnAssessment}) are additions an old client ignores.
+   * dev.mia.core.conversation.TurnAssessment}) and {@code exercises} (the guided exercises worth
+   * offering, left out when there are none) are additions an old client ignores.
    */
-  record Complete(String sessionId, String message, String intent, String riskLevel) {}
+  record Complete(
+      String sessionId,
+      String message,
+      String intent,
+      String riskLevel,
+      List<ExerciseOffer> exercises) {}
+
+  /** A guided exercise offered with a reply: the button to start it. */
+  record ExerciseOffer(String id, String label) {
+    static ExerciseOffer of(GuidedExercise e) {
+      return new ExerciseOffer(e.id(), e.label());
+    }
+  }
+
+  /** {@code typing}: a reply has started ({@code start}) or ended ({@code stop}). */
+  record Typing(String sessionId, String status) {}
 
   /** {@code error}: {@code message} for people, {@code error} the detail, {@code code} stable. */
   record ErrorPayload(
@@ -71,8 +89,46 @@ final class WirePayloads {
   /** {@code user_message}: a message the user sent from another connection. */
   record UserMessage(String sessionId, String message, long timestamp) {}
 
-  /** The acknowledgement a client receives when it passed a callback. */
-  record Ack(boolean ok, String code, String sessionId) {}
+  /**
+   * The acknowledgement a client receives when it passed a callback; a refusal carries the {@code
+   * code} and the human {@code message} of the {@code error} event sent with it.
+   */
+  record Ack(boolean ok, String code, String sessionId, String message) {
+    static Ack ok(String sessionId) {
+      return new Ack(true, null, sessionId, null);
+    }
+  }
+
+  /**
+   * The acknowledgement of an {@code interaction}: {@code kind} {@code instruction} with the
+   * exercise's steps and completion button, or {@code progress} with the marker recorded.
+   */
+  record InteractionAck(
+      boolean ok, String sessionId, String kind, Exercise exercise, Progress progress) {}
+
+  /** An exercise's steps and the button that says it is done. */
+  record Exercise(
+      String id, String label, String instruction, String completeId, String completeLabel) {
+    static Exercise of(GuidedExercise e) {
+      return new Exercise(e.id(), e.label(), e.instruction(), e.completionId(), e.completeLabel());
+    }
+  }
+
+  /** A progress marker as recorded; {@code achievedAt} in epoch milliseconds. */
+  record Progress(
+      String markerId,
+      String markerType,
+      String description,
+      long achievedAt,
+      double therapeuticValue) {
+    static Progress of(ProgressMarker m) {
+      return new Progress(
+          m.markerId(), m.markerType(), m.description(), m.achievedAt(), m.therapeuticValue());
+    }
+  }
+
+  /** The acknowledgement of {@code feedback} that was kept. */
+  record FeedbackAck(boolean ok, String sessionId, int rating) {}
 
   /**
    * {@code session_created} for {@code s}; {@code resumed} says whether it is the session the

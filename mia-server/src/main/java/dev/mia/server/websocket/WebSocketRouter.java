@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,8 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
           HttpObjectAggregator.class);
 
   private final Map<String, WebSocketEndpoint> byPath = new LinkedHashMap<>();
+  // Connections open now, per endpoint: counted here, where every endpoint's connections pass.
+  private final Map<WebSocketEndpoint, AtomicInteger> open = new IdentityHashMap<>();
   private final OriginPolicy origins;
 
   /**
@@ -74,8 +78,18 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
           throw new IllegalArgumentException("two WebSocket endpoints answer " + path);
         }
       }
+      open.put(endpoint, new AtomicInteger());
     }
     this.origins = origins;
+  }
+
+  /** {@return how many connections {@code endpoint}, one of this router's, holds open now} */
+  public int connections(WebSocketEndpoint endpoint) {
+    AtomicInteger count = open.get(endpoint);
+    if (count == null) {
+      throw new IllegalArgumentException("not an endpoint of this router: " + endpoint);
+    }
+    return count.get();
   }
 
   @Override
@@ -135,7 +149,7 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
                     }));
   }
 
-  private static void proceed(
+  private void proceed(
       ChannelHandlerContext ctx,
       FullHttpRequest request,
       String path,
@@ -144,6 +158,9 @@ public final class WebSocketRouter extends ChannelInboundHandlerAdapter {
     if (admission instanceof WebSocketEndpoint.Admission.Refused refused) {
       refuse(ctx, request, refused.status(), refused.code(), refused.message());
     } else if (admission instanceof WebSocketEndpoint.Admission.Admitted admitted) {
+      AtomicInteger count = open.get(endpoint);
+      count.incrementAndGet();
+      ctx.channel().closeFuture().addListener(closed -> count.decrementAndGet());
       upgrade(ctx, request, path, endpoint.open(admitted));
     } else if (admission instanceof WebSocketEndpoint.Admission.Closed closed) {
       upgrade(ctx, request, path, new CloseOnHandshake(closed));

@@ -16,6 +16,7 @@ import dev.mia.server.testing.TestClient.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.json.JSONArray;
@@ -44,6 +45,9 @@ class FuzzTest {
           "newListener",
           "removeListener");
 
+  private static final Set<String> OURS =
+      Set.of("message", "join_session", "interaction", "feedback");
+
   private static final List<String> EVENT_NAMES =
       List.of(
           "error",
@@ -56,6 +60,8 @@ class FuzzTest {
           "JOIN_SESSION",
           "join",
           "ping",
+          "typing",
+          "progress",
           "");
 
   private static RunningServer server;
@@ -141,7 +147,7 @@ class FuzzTest {
   }
 
   private static boolean isOurs(String event) {
-    return event.equals("message") || event.equals("join_session");
+    return OURS.contains(event);
   }
 
   private static String eventName(Random random) {
@@ -149,8 +155,11 @@ class FuzzTest {
     if (pick < 45) {
       return "message";
     }
-    if (pick < 80) {
+    if (pick < 70) {
       return "join_session";
+    }
+    if (pick < 80) {
+      return random.nextBoolean() ? "interaction" : "feedback";
     }
     if (pick < 90) {
       return EVENT_NAMES.get(random.nextInt(EVENT_NAMES.size()));
@@ -177,6 +186,21 @@ class FuzzTest {
       } else if (random.nextBoolean()) {
         object.put("message", value(random, 1));
       }
+    }
+    if (event.equals("interaction") && random.nextInt(10) < 8) {
+      List<String> ids = List.of("ex_breathing", "ex_breathing_complete", "ex_none_complete");
+      object.put(
+          "id", random.nextInt(10) < 7 ? ids.get(random.nextInt(ids.size())) : value(random, 1));
+    }
+    if (event.equals("feedback") && random.nextInt(10) < 8) {
+      object.put("rating", random.nextInt(10) < 7 ? random.nextInt(8) - 1 : value(random, 1));
+      if (random.nextBoolean()) {
+        object.put(
+            "text", random.nextInt(10) < 7 ? text(random, length(random)) : value(random, 1));
+      }
+    }
+    if (event.equals("join_session") && random.nextInt(10) == 0) {
+      object.put("typing", random.nextBoolean() ? random.nextBoolean() : value(random, 1));
     }
     for (int extra = random.nextInt(3); extra > 0; extra--) {
       object.put(text(random, 1 + random.nextInt(8)), value(random, 1));

@@ -12,10 +12,17 @@ import dev.mia.core.testing.FakeOpenAi;
 import dev.mia.server.testing.ServerProcess;
 import dev.mia.server.testing.TestClient;
 import dev.mia.server.testing.TestClient.Transport;
+import dev.mia.server.testing.WsClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.json.JSONArray;
+import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 
 /** Message text never reaches the server's output at the default log level. */
@@ -68,6 +75,10 @@ class LogPrivacyTest {
                   "error",
                   "error"),
               replies);
+          ackOf(client, "feedback", json("sessionId", session, "rating", 5, "text", marker));
+          ackOf(client, "feedback", json("sessionId", session, "rating", 9, "text", marker));
+          ackOf(client, "interaction", json("sessionId", session, "id", marker));
+          ackOf(client, "interaction", json("sessionId", marker, "id", "ex_breathing_complete"));
           client.emit("join_session", marker);
           client.await("error");
           client.emit(marker, json("message", marker));
@@ -82,10 +93,65 @@ class LogPrivacyTest {
         undecodable(server, transport, json("message", marker.repeat(1_000_000 / marker.length())));
       }
 
+      chatOverPlainWebSocket(server, marker);
+
       String output = server.stop();
 
       assertTrue(output.contains("client connected"), "the output was captured at INFO: " + output);
       assertFalse(output.contains(marker), output);
+    }
+  }
+
+  /** /ws/chat: messages, interactions and feedback carrying the marker, good and bad. */
+  private static void chatOverPlainWebSocket(ServerProcess server, String marker) {
+    String token =
+        new JSONObject(
+                HttpClient.newHttpClient()
+                    .sendAsync(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/api/auth/token"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"privacy\"}"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .join()
+                    .body())
+            .getString("token");
+    String url = server.url().replace("http://", "ws://") + "/ws/chat?typing=1&token=" + token;
+    try (WsClient chat = WsClient.connect(url, Map.of())) {
+      chat.next();
+      List<JSONObject> sent =
+          List.of(
+              chatMessage("user_message", marker, json("text", "hello " + marker)),
+              chatMessage("user_message", "chat", json("text", "I want to die " + marker)),
+              chatMessage("user_message", "chat", json("text", marker + " [fail]")),
+              chatMessage("user_message", "chat", json("text", marker + "\u0007")),
+              chatMessage("interaction", "chat", json("action", "button_click", "id", marker)),
+              chatMessage("interaction", marker, json("id", "ex_breathing_complete")),
+              chatMessage("feedback", "chat", json("rating", 4, "text", marker)),
+              chatMessage("feedback", "chat", json("rating", 7, "text", marker)),
+              chatMessage(marker, "chat", json("text", marker)));
+      for (JSONObject message : sent) {
+        chat.send(message);
+        JSONObject answer;
+        do {
+          answer = chat.next();
+        } while ("typing".equals(answer.getJSONObject("content").optString("event")));
+        assertTrue(answer.has("role"), answer.toString());
+      }
+      chat.send("{\"type\": \"" + marker + "\" oops");
+      chat.next();
+    }
+  }
+
+  private static JSONObject chatMessage(String type, String sessionId, JSONObject content) {
+    return new JSONObject().put("type", type).put("session_id", sessionId).put("content", content);
+  }
+
+  private static void ackOf(TestClient client, String event, JSONObject payload) {
+    try {
+      client.emitWithAck(event, payload).get(TestClient.WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("no acknowledgement of " + event, e);
     }
   }
 

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mia.server.testing.RunningServer;
 import dev.mia.server.testing.TestClient;
 import dev.mia.server.testing.TestClient.Transport;
+import dev.mia.server.testing.WsClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +66,33 @@ class MetricsTest {
       assertTrue(scrape.contains("jvm_memory_used_bytes{area=\"heap\""), "JVM memory");
       assertTrue(scrape.contains("jvm_threads_live_threads "), "JVM threads");
       assertTrue(scrape.contains("process_cpu_usage "), "process CPU");
+    }
+  }
+
+  @Test
+  void plainWebSocketConnectionsAreCountedPerEndpointAndUncountedWhenTheyClose() {
+    try (RunningServer server = RunningServer.start()) {
+      String ws = server.url().replace("http://", "ws://");
+      String token = server.token("metrics-user");
+      String scrape;
+      try (WsClient stream = WsClient.connect(ws + "/ws?token=" + token, Map.of());
+          WsClient chat = WsClient.connect(ws + "/ws/chat?token=" + token, Map.of())) {
+        stream.await("connection");
+        chat.next(); // the welcome
+        scrape = server.send(HttpRequest.newBuilder().GET(), "/metrics").body();
+        assertEquals(1, value(scrape, "mia_connections{transport=\"ws\"}"));
+        assertEquals(1, value(scrape, "mia_connections{transport=\"ws_chat\"}"));
+        assertEquals(0, value(scrape, "mia_connections{transport=\"voice\"}"));
+      }
+      // The count drops as the server sees each close; the scrape is polled for it.
+      long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+      do {
+        scrape = server.send(HttpRequest.newBuilder().GET(), "/metrics").body();
+      } while ((value(scrape, "mia_connections{transport=\"ws\"}") > 0
+              || value(scrape, "mia_connections{transport=\"ws_chat\"}") > 0)
+          && System.nanoTime() < deadline);
+      assertEquals(0, value(scrape, "mia_connections{transport=\"ws\"}"));
+      assertEquals(0, value(scrape, "mia_connections{transport=\"ws_chat\"}"));
     }
   }
 

@@ -35,6 +35,7 @@ public final class TestClient implements AutoCloseable {
           "message_chunk",
           "message_complete",
           "user_message",
+          "typing",
           "error");
 
   /** The transport a client uses. */

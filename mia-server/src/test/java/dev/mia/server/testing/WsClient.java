@@ -82,6 +82,22 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Asserts that nothing (no message, no close) arrives for {@code quiet}; fails as soon as
+   * something does.
+   */
+  public void assertQuietFor(Duration quiet) {
+    try {
+      JSONObject message = received.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
+      if (message != null) {
+        throw new AssertionError("expected nothing for " + quiet + ", received " + message);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
   /** {@return every message up to and including the first of {@code type}} */
   public List<JSONObject> until(String type) {
     List<JSONObject> seen = new ArrayList<>();
