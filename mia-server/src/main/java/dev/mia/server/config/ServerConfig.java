@@ -466,10 +466,14 @@ public record ServerConfig(
     List<String> normalized = new ArrayList<>(origins.size());
     for (String origin : origins) {
       String candidate = origin.equals("*") ? origin : WebOrigin.normalize(origin);
-      if (!candidate.equals("*") && !WebOrigin.isOrigin(candidate)) {
+      // "null" is the origin a browser sends for a page opened from a file.
+      if (!candidate.equals("*")
+          && !candidate.equals(WebOrigin.OPAQUE)
+          && !WebOrigin.isOrigin(candidate)) {
         throw new ConfigException(
             "ALLOWED_ORIGINS must be a comma-separated list of origins such as"
-                + " https://app.example.org,http://localhost:3000 (or *); '"
+                + " https://app.example.org,http://localhost:3000 (or *, or null for pages opened"
+                + " from a file); '"
                 + origin
                 + "' is not an origin");
       }

@@ -10,6 +10,12 @@ import java.util.Locale;
  * requests carry.
  */
 public final class WebOrigin {
+  /**
+   * The {@code Origin} a browser sends for an opaque origin, such as a page opened from a file; an
+   * operator may allow it by name.
+   */
+  public static final String OPAQUE = "null";
+
   private WebOrigin() {}
 
   /** {@return whether {@code value} is an http(s) origin: scheme, host, optional port, no path} */

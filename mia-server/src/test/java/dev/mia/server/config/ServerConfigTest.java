@@ -119,6 +119,14 @@ class ServerConfigTest {
   }
 
   @Test
+  void theOpaqueOriginOfAPageOpenedFromAFileMayBeAllowed() {
+    ServerConfig config =
+        ServerConfig.fromEnvironment(Map.of("ALLOWED_ORIGINS", "http://localhost:3000,null"));
+
+    assertEquals(List.of("http://localhost:3000", "null"), config.allowedOrigins());
+  }
+
+  @Test
   void originWithAPathIsRefused() {
     ConfigException e =
         assertThrows(
