@@ -1,12 +1,15 @@
 package dev.mia.server.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -22,9 +25,13 @@ import org.slf4j.LoggerFactory;
  * cost (an fsync) is shared by all the writes that waited for it, and nobody else's thread ever
  * writes.
  *
+ * <p>The writer keeps one connection of the pool, and the statements it prepared on it, from one
+ * batch to the next: preparing the same few SQL texts for every batch cost more than running them.
+ *
  * <p>A batch that fails is rolled back and its writes run again one transaction each, so only the
  * writes that fail on their own fail their stages; the next batch proceeds either way. When the
- * connection itself is lost the whole batch fails at once instead.
+ * connection itself is lost the whole batch fails at once instead. After any failure the writer
+ * gives its connection back to the pool and takes one afresh for the next batch.
  *
  * <p>{@link #close} stops taking writes, runs a last write after every queued one, and ends the
  * thread, which then runs the {@code stopped} action.
@@ -46,6 +53,9 @@ final class GroupCommitWriter {
   private boolean closed;
   // Written on the writer thread only; volatile for tests and logs.
   private volatile long sessions;
+  // The writer thread's own: the connection it keeps, and the statements prepared on it.
+  private Connection connection;
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final AtomicLong transactions = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
 
@@ -147,7 +157,29 @@ final class GroupCommitWriter {
       }
     } finally {
       abandonQueue();
+      letConnectionGo();
       stopped.run();
+    }
+  }
+
+  /** {@return the connection the writer keeps, taken from the pool if it has none} */
+  private Connection connection() throws SQLException {
+    if (connection == null) {
+      connection = pool.getConnection();
+    }
+    return connection;
+  }
+
+  /** Closes the kept statements and gives the connection back to the pool. */
+  private void letConnectionGo() {
+    Tx.closeAll(statements);
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException | RuntimeException e) {
+        log.debug("session store: a connection could not be given back", e);
+      }
+      connection = null;
     }
   }
 
@@ -169,49 +201,52 @@ final class GroupCommitWriter {
 
   private void execute(List<Write<?>> batch) {
     long started = System.nanoTime();
-    Tx committed = null;
-    try (Connection connection = pool.getConnection()) {
+    Connection connection;
+    try {
+      connection = connection();
+      // Between batches the connection is in auto-commit, outside any transaction: SQLite's driver
+      // begins the next one as soon as a transaction ends, and that one would hold the write lock.
       connection.setAutoCommit(false);
-      Tx tx = new Tx(connection, sessions);
-      try {
-        for (Write<?> write : batch) {
-          write.run(tx);
-        }
-        connection.commit();
-        committed = tx;
-      } catch (SQLException | RuntimeException e) {
-        rollback(connection);
-        if (batch.size() == 1 || connectionLost(e)) {
-          log.warn("session store: {} writes failed: {}", batch.size(), describe(e));
-          failAll(batch, e);
-        } else {
-          log.warn(
-              "session store: a batch of {} writes failed ({}); writing them one at a time",
-              batch.size(),
-              describe(e));
-          oneAtATime(connection, batch);
-        }
-      } finally {
-        tx.closeStatements();
-      }
     } catch (SQLException | RuntimeException e) {
-      if (committed == null) {
-        // No connection, or it could not be set up: nothing was written.
+      // No connection, or no transaction: nothing was written.
+      log.warn("session store: {} writes failed: {}", batch.size(), describe(e));
+      failAll(batch, e);
+      letConnectionGo();
+      return;
+    }
+    Tx tx = new Tx(connection, statements, sessions);
+    try {
+      for (Write<?> write : batch) {
+        write.run(tx);
+      }
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollback(connection);
+      if (batch.size() == 1 || connectionLost(e) || !isOpen(connection)) {
         log.warn("session store: {} writes failed: {}", batch.size(), describe(e));
         failAll(batch, e);
-        return;
+      } else {
+        log.warn(
+            "session store: a batch of {} writes failed ({}); writing them one at a time",
+            batch.size(),
+            describe(e));
+        oneAtATime(connection, batch);
       }
-      // Committed; only giving the connection back failed, which the pool deals with.
-      log.debug("session store: a connection could not be given back", e);
+      letConnectionGo();
+      return;
     } catch (Error e) {
       failAll(batch, e);
+      letConnectionGo();
       throw e;
     }
-    if (committed == null) {
-      return; // failed, and answered above
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException | RuntimeException e) {
+      // Committed; the next batch takes a connection afresh.
+      log.debug("session store: a connection could not leave its transaction", e);
+      letConnectionGo();
     }
-    // The connection is back in the pool before any caller's callback runs.
-    recordCommit(committed, batch.size());
+    recordCommit(tx, batch.size());
     for (Write<?> write : batch) {
       write.complete();
     }
@@ -225,7 +260,7 @@ final class GroupCommitWriter {
 
   private void oneAtATime(Connection connection, List<Write<?>> batch) {
     for (Write<?> write : batch) {
-      Tx tx = new Tx(connection, sessions);
+      Tx tx = new Tx(connection, statements, sessions);
       try {
         write.run(tx);
         connection.commit();
@@ -235,8 +270,6 @@ final class GroupCommitWriter {
         log.debug("session store: the failure in full", e);
         write.fail(safe(e));
         continue;
-      } finally {
-        tx.closeStatements();
       }
       recordCommit(tx, 1);
       write.complete();
@@ -262,6 +295,14 @@ final class GroupCommitWriter {
       connection.rollback();
     } catch (SQLException e) {
       log.debug("session store: rollback failed", e);
+    }
+  }
+
+  private static boolean isOpen(Connection connection) {
+    try {
+      return !connection.isClosed();
+    } catch (SQLException e) {
+      return false;
     }
   }
 

@@ -96,8 +96,14 @@ public final class JdbcSessionStore implements SessionStore {
     }
   }
 
+  /** How many sessions a sole process keeps in memory at most, beside the database. */
+  static final int CACHED_SESSIONS = 10_000;
+
   private final JdbcStoreConfig config;
   private final Tuning tuning;
+  // Only for a sole process: with others writing to the database too, a copy could be stale.
+  private final boolean caching;
+  private final SessionCache cache = new SessionCache(CACHED_SESSIONS);
   private final String name;
   private final String nodeId;
   private final HikariDataSource pool;
@@ -123,6 +129,7 @@ public final class JdbcSessionStore implements SessionStore {
     this.name = name;
     this.nodeId = nodeId;
     this.pool = pool;
+    this.caching = config.soleProcess();
     this.readers = Executors.newFixedThreadPool(tuning.readers(), threads(name + "-reader-"));
     this.checker = Executors.newSingleThreadExecutor(threads(name + "-health-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(threads(name + "-timer-"));
@@ -218,28 +225,47 @@ public final class JdbcSessionStore implements SessionStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A sole process answers at once, on the caller's thread, for a session it has cached (see
+   * {@link SessionCache}); otherwise a reader thread queries the database.
+   */
   @Override
   public CompletionStage<Optional<Session>> find(String sessionId) {
     Objects.requireNonNull(sessionId, "sessionId == null");
     if (closed) {
       return closedStage();
     }
-    try {
-      return CompletableFuture.supplyAsync(() -> read(sessionId), readers);
-    } catch (RejectedExecutionException e) {
-      return closedStage();
+    if (!caching) {
+      return readWith(connection -> read(connection, sessionId).map(SessionRows.Found::session));
     }
+    Optional<Session> cached = cache.get(sessionId, expiredBeforeNow());
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    SessionCache.Ticket ticket = cache.startFill(sessionId);
+    CompletionStage<Optional<SessionRows.Found>> read =
+        readWith(connection -> read(connection, sessionId));
+    return read.handle(
+        (found, failure) -> {
+          if (failure != null || found.isEmpty()) {
+            cache.endFill(ticket);
+          } else {
+            cache.fill(ticket, found.get().session(), found.get().writtenAt());
+          }
+          if (failure != null) {
+            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+          }
+          return found.map(SessionRows.Found::session);
+        });
   }
 
-  private Optional<Session> read(String sessionId) {
+  private Optional<SessionRows.Found> read(Connection connection, String sessionId)
+      throws SQLException {
     long now = config.clock().millis();
-    try (Connection connection = pool.getConnection()) {
-      return SessionRows.find(
-          connection, sessionId, expiredBefore(now), nodeId, now - tuning.staleAfter().toMillis());
-    } catch (SQLException e) {
-      log.warn("session store: a read failed: {}", GroupCommitWriter.describe(e));
-      throw new CompletionException(GroupCommitWriter.safe(e));
-    }
+    return SessionRows.find(
+        connection, sessionId, expiredBefore(now), nodeId, now - tuning.staleAfter().toMillis());
   }
 
   @Override
@@ -254,11 +280,15 @@ public final class JdbcSessionStore implements SessionStore {
     Objects.requireNonNull(message, "message == null");
     ChatMessage owed = message.withStatus(MessageStatus.PENDING);
     return writer.submit(
-        new Write<>() {
+        new SessionWrite(sessionId) {
           @Override
-          Boolean apply(Tx tx) throws SQLException {
-            long now = config.clock().millis();
+          boolean apply(Tx tx, long now) throws SQLException {
             return SessionRows.accept(tx, sessionId, owed, nodeId, now, expiredBefore(now));
+          }
+
+          @Override
+          Session change(Session session) {
+            return session.withMessage(owed);
           }
         });
   }
@@ -269,11 +299,15 @@ public final class JdbcSessionStore implements SessionStore {
     Objects.requireNonNull(message, "message == null");
     ChatMessage complete = message.withStatus(MessageStatus.COMPLETE);
     return writer.submit(
-        new Write<>() {
+        new SessionWrite(sessionId) {
           @Override
-          Boolean apply(Tx tx) throws SQLException {
-            long now = config.clock().millis();
+          boolean apply(Tx tx, long now) throws SQLException {
             return SessionRows.append(tx, sessionId, complete, now, expiredBefore(now));
+          }
+
+          @Override
+          Session change(Session session) {
+            return session.withMessage(complete);
           }
         });
   }
@@ -287,12 +321,20 @@ public final class JdbcSessionStore implements SessionStore {
     Objects.requireNonNull(tier, "tier == null");
     OptionalInt alert = tier.raisesAlert() ? OptionalInt.of(tier.level()) : OptionalInt.empty();
     return writer.submit(
-        new Write<>() {
+        new SessionWrite(sessionId) {
           @Override
-          Boolean apply(Tx tx) throws SQLException {
-            long written = config.clock().millis();
+          boolean apply(Tx tx, long written) throws SQLException {
             return SessionRows.recordProfile(
                 tx, sessionId, age, mode, alert, now, written, expiredBefore(written));
+          }
+
+          @Override
+          Session change(Session session) {
+            return session.withProfile(
+                age.isPresent() ? age : session.age(),
+                mode,
+                tier.raisesAlert() ? tier : session.safetyTier(),
+                now);
           }
         });
   }
@@ -302,10 +344,9 @@ public final class JdbcSessionStore implements SessionStore {
     Objects.requireNonNull(sessionId, "sessionId == null");
     Objects.requireNonNull(reply, "reply == null");
     return writer.submit(
-        new Write<>() {
+        new SessionWrite(sessionId) {
           @Override
-          Boolean apply(Tx tx) throws SQLException {
-            long now = config.clock().millis();
+          boolean apply(Tx tx, long now) throws SQLException {
             return SessionRows.settle(
                 tx,
                 sessionId,
@@ -315,6 +356,11 @@ public final class JdbcSessionStore implements SessionStore {
                 now,
                 expiredBefore(now));
           }
+
+          @Override
+          Session change(Session session) {
+            return session.withSettled(reply);
+          }
         });
   }
 
@@ -323,10 +369,9 @@ public final class JdbcSessionStore implements SessionStore {
     Objects.requireNonNull(sessionId, "sessionId == null");
     Objects.requireNonNull(marker, "marker == null");
     return writer.submit(
-        new Write<>() {
+        new SessionWrite(sessionId) {
           @Override
-          Boolean apply(Tx tx) throws SQLException {
-            long now = config.clock().millis();
+          boolean apply(Tx tx, long now) throws SQLException {
             return SessionRows.recordProgress(tx, sessionId, marker, now, expiredBefore(now));
           }
         });
@@ -337,10 +382,9 @@ public final class JdbcSessionStore implements SessionStore {
     Objects.requireNonNull(sessionId, "sessionId == null");
     Objects.requireNonNull(feedback, "feedback == null");
     return writer.submit(
-        new Write<>() {
+        new SessionWrite(sessionId) {
           @Override
-          Boolean apply(Tx tx) throws SQLException {
-            long now = config.clock().millis();
+          boolean apply(Tx tx, long now) throws SQLException {
             return SessionRows.recordFeedback(tx, sessionId, feedback, now, expiredBefore(now));
           }
         });
@@ -583,10 +627,65 @@ public final class JdbcSessionStore implements SessionStore {
     return resume::countDown;
   }
 
+  /** {@return how many sessions are cached} */
+  int cached() {
+    return cache.size();
+  }
+
   // ---- the writes of the store's own
+
+  /**
+   * A write to one session, which a sole process applies to its cached copy once it commits: the
+   * same {@link #change} the database made, or, if the session turned out gone, dropping it; a
+   * write that fails drops it too.
+   */
+  private abstract class SessionWrite extends Write<Boolean> {
+    private final String sessionId;
+    // Confined to the writer thread: the time of the last run, which the database recorded.
+    private long writtenAt;
+
+    SessionWrite(String sessionId) {
+      this.sessionId = sessionId;
+    }
+
+    /** {@return whether the session exists} Runs inside the transaction, at {@code now}. */
+    abstract boolean apply(Tx tx, long now) throws SQLException;
+
+    /** {@return the session as this write leaves it} Only the written time by default. */
+    Session change(Session session) {
+      return session;
+    }
+
+    @Override
+    final Boolean apply(Tx tx) throws SQLException {
+      writtenAt = config.clock().millis();
+      return apply(tx, writtenAt);
+    }
+
+    @Override
+    final void committed(Boolean exists) {
+      if (!caching) {
+        return;
+      }
+      if (exists) {
+        cache.written(sessionId, this::change, writtenAt);
+      } else {
+        cache.drop(sessionId);
+      }
+    }
+
+    @Override
+    final void failed() {
+      if (caching) {
+        cache.drop(sessionId);
+      }
+    }
+  }
 
   private final class Create extends Write<Void> {
     private final Session session;
+    // Confined to the writer thread.
+    private long writtenAt;
 
     Create(Session session) {
       this.session = session;
@@ -610,11 +709,29 @@ public final class JdbcSessionStore implements SessionStore {
         return null;
       }
       tx.sessionsChanged(1);
+      writtenAt = now;
       return null;
+    }
+
+    @Override
+    void committed(Void nothing) {
+      if (caching) {
+        cache.created(session, writtenAt);
+      }
     }
   }
 
   private final class Sweep extends Write<Integer> {
+    // Confined to the writer thread.
+    private long expiredBefore;
+
+    @Override
+    void committed(Integer deleted) {
+      if (caching) {
+        cache.dropExpired(expiredBefore);
+      }
+    }
+
     Sweep() {
       stage.thenAccept(
           deleted -> {
@@ -629,7 +746,8 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     Integer apply(Tx tx) throws SQLException {
-      int deleted = SessionRows.sweep(tx, expiredBefore(config.clock().millis()), SWEEP_LIMIT);
+      expiredBefore = expiredBefore(config.clock().millis());
+      int deleted = SessionRows.sweep(tx, expiredBefore, SWEEP_LIMIT);
       tx.sessionsChanged(-deleted);
       if (!config.soleProcess()) {
         // Other processes create and delete sessions too.

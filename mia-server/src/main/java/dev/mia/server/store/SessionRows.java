@@ -31,7 +31,7 @@ final class SessionRows {
 
   private static final String FIND =
       "SELECT s.user_id, s.age, s.mode, s.safety_tier, s.status, s.created_at, s.updated_at,"
-          + " m.role, m.content, m.created_at, m.status, m.node_id, n.heartbeat_at"
+          + " m.role, m.content, m.created_at, m.status, m.node_id, n.heartbeat_at, s.written_at"
           + " FROM sessions s"
           + " LEFT JOIN messages m ON m.session_id = s.id"
           + " LEFT JOIN nodes n ON n.id = m.node_id AND m.status = 'PENDING'"
@@ -121,12 +121,15 @@ final class SessionRows {
 
   private static final String FORGET_STALE = "DELETE FROM nodes WHERE id <> ? AND heartbeat_at < ?";
 
+  /** A session as read, and when it was last written (what its time to live counts from). */
+  record Found(Session session, long writtenAt) {}
+
   /**
    * {@return the session {@code sessionId} as of now} A {@link MessageStatus#PENDING} message of
    * another process whose heartbeat is older than {@code liveSince}, or gone, reads as {@link
    * MessageStatus#INTERRUPTED}. One statement, so one consistent snapshot.
    */
-  static Optional<Session> find(
+  static Optional<Found> find(
       Connection connection, String sessionId, long expiredBefore, String nodeId, long liveSince)
       throws SQLException {
     try (PreparedStatement find = connection.prepareStatement(FIND)) {
@@ -144,6 +147,7 @@ final class SessionRows {
         SessionStatus status = SessionStatus.valueOf(rows.getString(5));
         long createdAt = rows.getLong(6);
         long updatedAt = rows.getLong(7);
+        long writtenAt = rows.getLong(14);
         List<ChatMessage> history = new ArrayList<>();
         do {
           String role = rows.getString(8);
@@ -165,8 +169,10 @@ final class SessionRows {
                   Role.valueOf(role), rows.getString(9), rows.getLong(10), messageStatus));
         } while (rows.next());
         return Optional.of(
-            new Session(
-                sessionId, userId, history, stated, mode, tier, status, createdAt, updatedAt));
+            new Found(
+                new Session(
+                    sessionId, userId, history, stated, mode, tier, status, createdAt, updatedAt),
+                writtenAt));
       }
     }
   }

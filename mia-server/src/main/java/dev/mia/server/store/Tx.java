@@ -8,23 +8,35 @@ import java.util.Map;
 
 /**
  * One transaction of the {@link GroupCommitWriter}: its connection, the statements its writes
- * prepared (each SQL text once per batch), and the change in the number of sessions it makes, which
- * the store takes in once it commits. Confined to the writer thread.
+ * prepare (each SQL text once for as long as the writer keeps the connection), and the change in
+ * the number of sessions it makes, which the store takes in once it commits. Confined to the writer
+ * thread.
  */
 final class Tx {
   private final Connection connection;
-  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final Map<String, PreparedStatement> statements;
   private final long sessionsBefore;
   private boolean recounted;
   private long sessionsBase;
   private long sessionsDelta;
 
+  /** A transaction with statements of its own, which {@link #closeStatements} closes. */
   Tx(Connection connection, long sessionsBefore) {
+    this(connection, new HashMap<>(), sessionsBefore);
+  }
+
+  /**
+   * A transaction preparing its statements into {@code statements}, which the caller keeps for
+   * later transactions on the same connection (preparing SQL is a large part of a small write's
+   * cost) and closes itself.
+   */
+  Tx(Connection connection, Map<String, PreparedStatement> statements, long sessionsBefore) {
     this.connection = connection;
+    this.statements = statements;
     this.sessionsBefore = sessionsBefore;
   }
 
-  /** {@return a prepared statement for {@code sql}, the same one for the whole transaction} */
+  /** {@return a prepared statement for {@code sql}, the same one for every use} */
   PreparedStatement prepare(String sql) throws SQLException {
     PreparedStatement statement = statements.get(sql);
     if (statement == null) {
@@ -53,6 +65,11 @@ final class Tx {
 
   /** Closes the statements; the connection stays open. */
   void closeStatements() {
+    closeAll(statements);
+  }
+
+  /** Closes {@code statements} and empties the map. */
+  static void closeAll(Map<String, PreparedStatement> statements) {
     for (PreparedStatement statement : statements.values()) {
       try {
         statement.close();

@@ -32,16 +32,31 @@ abstract class Write<T> {
     result = apply(tx);
   }
 
+  /**
+   * What the commit of this write changes in memory beside the database, such as a cache; runs on
+   * the writer thread after the commit, in commit order, before the stage completes, and not for a
+   * refused write. Nothing by default.
+   */
+  void committed(T result) {}
+
+  /**
+   * What a failure of this write changes in memory: whether the database took it is unknown. Runs
+   * before the stage fails. Nothing by default.
+   */
+  void failed() {}
+
   /** Completes the stage with what the last run gave, after its transaction committed. */
   final void complete() {
     if (refusal != null) {
       stage.completeExceptionally(refusal);
     } else {
+      committed(result);
       stage.complete(result);
     }
   }
 
   final void fail(Throwable failure) {
+    failed();
     stage.completeExceptionally(failure);
   }
 }

@@ -408,7 +408,7 @@ abstract class DurableStoreContract {
     created(a, "session_shared");
     done(a.accept("session_shared", ChatMessage.user("hello", 1)));
     a.stopHeartbeat();
-    JdbcSessionStore b = open(database().withClock(clock));
+    JdbcSessionStore b = open(database().withSoleProcess(false).withClock(clock));
 
     clock.advance(Duration.ofSeconds(10));
     assertEquals(List.of("user:hello:PENDING"), transcript(b, "session_shared"));
@@ -416,6 +416,86 @@ abstract class DurableStoreContract {
     clock.advance(Duration.ofSeconds(6));
     assertEquals(List.of("user:hello:INTERRUPTED"), transcript(b, "session_shared"));
     assertEquals("PENDING", storedStatus("session_shared", "hello"));
+  }
+
+  @Test
+  void aSoleProcessTakesAMessageOwedByAnotherProcessForInterruptedAtOnce() throws SQLException {
+    JdbcSessionStore a = open(database().withClock(MutableClock.atStart()));
+    created(a, "session_shared");
+    done(a.accept("session_shared", ChatMessage.user("hello", 1)));
+
+    JdbcSessionStore b = open(database().withSoleProcess(true).withClock(clock));
+
+    assertEquals(List.of("user:hello:INTERRUPTED"), transcript(b, "session_shared"));
+    assertEquals("INTERRUPTED", storedStatus("session_shared", "hello"));
+  }
+
+  @Test
+  void aSoleProcessReadsEachSessionAsItsDatabaseHoldsIt() {
+    JdbcSessionStore sole = open(database().withSoleProcess(true).withClock(clock).withTtl(TTL));
+    created(sole, "session_mirrored");
+    done(sole.accept("session_mirrored", ChatMessage.user("one", 2_000)));
+    done(
+        sole.recordProfile(
+            "session_mirrored", OptionalInt.of(15), Mode.EDUCATIONAL, SafetyTier.MODERATE, 2_001));
+    done(sole.accept("session_mirrored", ChatMessage.user("two", 2_002)));
+    done(sole.settle("session_mirrored", Optional.of(ChatMessage.assistant("re:one", 2_003))));
+    done(sole.append("session_mirrored", ChatMessage.assistant("spoken", 2_004)));
+    done(
+        sole.recordProfile(
+            "session_mirrored", OptionalInt.empty(), Mode.GREETING, SafetyTier.NORMAL, 2_005));
+    done(sole.settle("session_mirrored", Optional.empty()));
+
+    Session remembered = done(sole.find("session_mirrored")).orElseThrow();
+    JdbcSessionStore other = open(database().withSoleProcess(false).withClock(clock).withTtl(TTL));
+    Session stored = done(other.find("session_mirrored")).orElseThrow();
+
+    assertEquals(stored, remembered);
+  }
+
+  @Test
+  void aSoleProcessAnswersAReadOfASessionItWroteAtOnce() {
+    JdbcSessionStore sole = open(database().withSoleProcess(true).withClock(clock).withTtl(TTL));
+    created(sole, "session_near");
+    done(sole.accept("session_near", ChatMessage.user("one", 2_000)));
+
+    CompletableFuture<Optional<Session>> read = sole.find("session_near").toCompletableFuture();
+
+    assertTrue(read.isDone());
+    assertEquals(1, read.join().orElseThrow().conversationHistory().size());
+  }
+
+  @Test
+  void aSoleProcessOpenedAgainReadsTheSessionFromTheDatabaseThenKeepsItCurrent() {
+    JdbcSessionStore first = open(database().withSoleProcess(true).withClock(clock).withTtl(TTL));
+    created(first, "session_reopened");
+    done(first.accept("session_reopened", ChatMessage.user("one", 2_000)));
+    done(first.settle("session_reopened", Optional.of(ChatMessage.assistant("re:one", 2_001))));
+    first.close();
+    JdbcSessionStore second = open(database().withSoleProcess(true).withClock(clock).withTtl(TTL));
+    Runnable release = second.holdWriter();
+    CompletionStage<Boolean> accepted =
+        second.accept("session_reopened", ChatMessage.user("two", 2_002));
+
+    Optional<Session> beforeTheWrite = done(second.find("session_reopened"));
+    release.run();
+    done(accepted);
+
+    assertEquals(2, beforeTheWrite.orElseThrow().conversationHistory().size());
+    assertEquals(
+        List.of("user:one:COMPLETE", "assistant:re:one:COMPLETE", "user:two:PENDING"),
+        transcript(second, "session_reopened"));
+  }
+
+  @Test
+  void aSoleProcessForgetsASessionOnceItExpires() {
+    JdbcSessionStore sole = open(database().withSoleProcess(true).withClock(clock).withTtl(TTL));
+    created(sole, "session_brief");
+
+    clock.advance(TTL.plusSeconds(1));
+
+    assertEquals(Optional.empty(), done(sole.find("session_brief")));
+    assertFalse(done(sole.accept("session_brief", ChatMessage.user("late", 9_000))));
   }
 
   @Test

@@ -11,13 +11,17 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The JDBC store on SQLite: a new database file for each test. */
+/**
+ * The JDBC store on SQLite, as the server runs it: a new database file for each test, and the store
+ * its sole process (which keeps the sessions it writes in memory too). PostgresStoreTest covers the
+ * store sharing its database.
+ */
 class SqliteStoreTest extends DurableStoreContract {
   @TempDir Path folder;
 
   @Override
   JdbcStoreConfig database() {
-    return JdbcStoreConfig.sqlite(folder.resolve("data").resolve("mia.db"));
+    return JdbcStoreConfig.sqlite(folder.resolve("data").resolve("mia.db")).withSoleProcess(true);
   }
 
   @Override
