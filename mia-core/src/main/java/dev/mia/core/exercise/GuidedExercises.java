@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The guided exercises Mia offers, and which fit a message: those whose cues the message mentions
@@ -24,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class GuidedExercises {
   private final Map<String, GuidedExercise> byId;
-  private final Map<GuidedExercise, List<Pattern>> cues = new LinkedHashMap<>();
+  private final Map<GuidedExercise, List<String>> cues = new LinkedHashMap<>();
 
   private GuidedExercises(List<GuidedExercise> exercises) {
     if (exercises.isEmpty()) {
@@ -35,11 +34,11 @@ public final class GuidedExercises {
       if (ids.put(e.id(), e) != null) {
         throw new IllegalArgumentException("two exercises share the id " + e.id());
       }
-      List<Pattern> patterns = new ArrayList<>();
+      List<String> folded = new ArrayList<>();
       for (String cue : e.cues()) {
-        patterns.add(Pattern.compile("\\b" + Pattern.quote(TextFolding.fold(cue)) + "\\b"));
+        folded.add(TextFolding.fold(cue));
       }
-      cues.put(e, List.copyOf(patterns));
+      cues.put(e, List.copyOf(folded));
     }
     this.byId = Map.copyOf(ids);
   }
@@ -122,12 +121,21 @@ public final class GuidedExercises {
   public List<GuidedExercise> suggestedFor(String message, SafetyTier tier) {
     String folded = TextFolding.fold(message);
     List<GuidedExercise> fit = new ArrayList<>();
-    for (Map.Entry<GuidedExercise, List<Pattern>> e : cues.entrySet()) {
+    for (Map.Entry<GuidedExercise, List<String>> e : cues.entrySet()) {
       boolean crisis = tier == SafetyTier.CRITICAL && e.getKey().forCrisis();
-      if (crisis || e.getValue().stream().anyMatch(p -> p.matcher(folded).find())) {
+      if (crisis || mentionsAny(folded, e.getValue())) {
         fit.add(e.getKey());
       }
     }
     return List.copyOf(fit);
+  }
+
+  private static boolean mentionsAny(String folded, List<String> cues) {
+    for (String cue : cues) {
+      if (WholeWords.contains(folded, cue)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
