@@ -316,6 +316,21 @@ final class SocketIoAdapter {
   }
 
   /**
+   * {@return the identity of the client's connection, if it has joined and {@code data} is a JSON
+   * object} Refuses an event whose payload is not an object with {@code expected}; an event before
+   * the join is ignored, as every event is.
+   */
+  private Optional<Connection.Identity> identifiedWithObject(
+      SocketIOClient client, JsonNode data, AckRequest ack, String expected) {
+    Optional<Connection.Identity> identity = connection(client).activeIdentity();
+    if (identity.isPresent() && (data == null || !data.isObject())) {
+      reject(client, ack, invalid(expected), Optional.empty());
+      return Optional.empty();
+    }
+    return identity;
+  }
+
+  /**
    * {@code interaction} {@code {sessionId, id, action}}: the start button of a guided exercise
    * ({@code id} its id) is answered with its steps and completion button; the completion button
    * ({@code <id>_complete}, which needs the {@code sessionId}) records a progress marker through
@@ -323,16 +338,10 @@ final class SocketIoAdapter {
    * {@code error}.
    */
   private void onInteraction(SocketIOClient client, JsonNode data, AckRequest ack) {
-    Optional<Connection.Identity> identity = connection(client).activeIdentity();
+    Optional<Connection.Identity> identity =
+        identifiedWithObject(
+            client, data, ack, "interaction expects an object: {\"sessionId\", \"id\"}");
     if (identity.isEmpty()) {
-      return;
-    }
-    if (data == null || !data.isObject()) {
-      reject(
-          client,
-          ack,
-          invalid("interaction expects an object: {\"sessionId\", \"id\"}"),
-          Optional.empty());
       return;
     }
     JsonNode sessionNode = data.get("sessionId");
@@ -403,16 +412,10 @@ final class SocketIoAdapter {
    * refused.
    */
   private void onFeedback(SocketIOClient client, JsonNode data, AckRequest ack) {
-    Optional<Connection.Identity> identity = connection(client).activeIdentity();
+    Optional<Connection.Identity> identity =
+        identifiedWithObject(
+            client, data, ack, "feedback expects an object: {\"sessionId\", \"rating\", \"text\"}");
     if (identity.isEmpty()) {
-      return;
-    }
-    if (data == null || !data.isObject()) {
-      reject(
-          client,
-          ack,
-          invalid("feedback expects an object: {\"sessionId\", \"rating\", \"text\"}"),
-          Optional.empty());
       return;
     }
     JsonNode sessionNode = data.get("sessionId");

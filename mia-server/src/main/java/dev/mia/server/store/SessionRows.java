@@ -271,40 +271,51 @@ final class SessionRows {
   /** {@return the session's progress markers, oldest first} */
   static List<ProgressMarker> progress(Connection connection, String sessionId, long expiredBefore)
       throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(PROGRESS)) {
-      select.setString(1, sessionId);
-      select.setLong(2, expiredBefore);
-      List<ProgressMarker> markers = new ArrayList<>();
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          markers.add(
-              new ProgressMarker(
-                  rows.getString(1),
-                  rows.getString(2),
-                  rows.getString(3),
-                  rows.getLong(4),
-                  rows.getDouble(5)));
-        }
-      }
-      return markers;
-    }
+    return listOf(
+        connection,
+        PROGRESS,
+        sessionId,
+        expiredBefore,
+        rows ->
+            new ProgressMarker(
+                rows.getString(1),
+                rows.getString(2),
+                rows.getString(3),
+                rows.getLong(4),
+                rows.getDouble(5)));
   }
 
   /** {@return the session's feedback, oldest first} */
   static List<Feedback> feedback(Connection connection, String sessionId, long expiredBefore)
       throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(FEEDBACK)) {
+    return listOf(
+        connection,
+        FEEDBACK,
+        sessionId,
+        expiredBefore,
+        rows ->
+            new Feedback(rows.getInt(1), Optional.ofNullable(rows.getString(2)), rows.getLong(3)));
+  }
+
+  /** One row of a query's result, as a value. */
+  private interface Row<T> {
+    T of(ResultSet rows) throws SQLException;
+  }
+
+  /** {@return every row of {@code sql}, asked for the session's id and the expiry time} */
+  private static <T> List<T> listOf(
+      Connection connection, String sql, String sessionId, long expiredBefore, Row<T> row)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, sessionId);
       select.setLong(2, expiredBefore);
-      List<Feedback> given = new ArrayList<>();
+      List<T> list = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          given.add(
-              new Feedback(
-                  rows.getInt(1), Optional.ofNullable(rows.getString(2)), rows.getLong(3)));
+          list.add(row.of(rows));
         }
       }
-      return given;
+      return list;
     }
   }
 
@@ -322,17 +333,7 @@ final class SessionRows {
   static boolean accept(
       Tx tx, String sessionId, ChatMessage message, String nodeId, long now, long expiredBefore)
       throws SQLException {
-    PreparedStatement next = tx.prepare(ACCEPT_SEQ);
-    next.setLong(1, message.timestamp());
-    next.setLong(2, now);
-    next.setString(3, sessionId);
-    next.setLong(4, expiredBefore);
-    OptionalLong seq = single(next);
-    if (seq.isEmpty()) {
-      return false;
-    }
-    insertMessage(tx, sessionId, seq.getAsLong(), false, message, nodeId);
-    return true;
+    return appendRow(tx, sessionId, message, nodeId, now, expiredBefore);
   }
 
   /**
@@ -340,6 +341,13 @@ final class SessionRows {
    * session exists}
    */
   static boolean append(Tx tx, String sessionId, ChatMessage message, long now, long expiredBefore)
+      throws SQLException {
+    return appendRow(tx, sessionId, message, null, now, expiredBefore);
+  }
+
+  /** Takes the session's next seq for {@code message}, owed by {@code nodeId} unless null. */
+  private static boolean appendRow(
+      Tx tx, String sessionId, ChatMessage message, String nodeId, long now, long expiredBefore)
       throws SQLException {
     PreparedStatement next = tx.prepare(ACCEPT_SEQ);
     next.setLong(1, message.timestamp());
@@ -350,7 +358,7 @@ final class SessionRows {
     if (seq.isEmpty()) {
       return false;
     }
-    insertMessage(tx, sessionId, seq.getAsLong(), false, message, null);
+    insertMessage(tx, sessionId, seq.getAsLong(), false, message, nodeId);
     return true;
   }
 

@@ -470,19 +470,16 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
    * own name for it: typing start when the message is assessed (for connections that asked), the
    * whole reply as one message when it is stored, then typing stop.
    */
-  private final class Reply implements ReplyListener {
-    private final String sessionId;
-    private volatile TurnAssessment assessment;
+  private final class Reply extends AssessedReply {
     private volatile SafetyAlert alert;
     private volatile boolean typingStarted;
 
     Reply(String sessionId) {
-      this.sessionId = sessionId;
+      super(sessionId);
     }
 
     @Override
-    public void onAssessed(TurnAssessment assessment) {
-      this.assessment = assessment;
+    void assessed() {
       typingStarted = true;
       typing(true);
     }
@@ -499,7 +496,7 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
 
     @Override
     public void onComplete(String fullReply) {
-      Optional<TurnAssessment> told = Optional.ofNullable(assessment);
+      Optional<TurnAssessment> told = assessment();
       Optional<SafetyAlert> raised = Optional.ofNullable(alert);
       forEachFollower(
           sessionId,

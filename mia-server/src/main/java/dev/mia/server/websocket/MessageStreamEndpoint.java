@@ -275,18 +275,11 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
   }
 
   /** One reply, written to every connection of this endpoint following its session. */
-  private final class Reply implements ReplyListener {
-    private final String sessionId;
-    private volatile TurnAssessment assessment;
+  private final class Reply extends AssessedReply {
     private volatile boolean started;
 
     Reply(String sessionId) {
-      this.sessionId = sessionId;
-    }
-
-    @Override
-    public void onAssessed(TurnAssessment assessment) {
-      this.assessment = assessment;
+      super(sessionId);
     }
 
     @Override
@@ -312,14 +305,19 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
       sendToFollowers(sessionId, escalation);
     }
 
-    @Override
-    public void onChunk(String chunk) {
+    /** Tells the followers a reply begins, before its first piece or its whole. */
+    private void startOnce() {
       if (!started) {
         started = true;
         ObjectNode start = json.message("assistant_message_start");
         start.put("session_id", sessionId);
         sendToFollowers(sessionId, start);
       }
+    }
+
+    @Override
+    public void onChunk(String chunk) {
+      startOnce();
       ObjectNode piece = json.message("assistant_message_chunk");
       piece.put("session_id", sessionId);
       piece.put("chunk", chunk);
@@ -329,19 +327,13 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
 
     @Override
     public void onComplete(String fullReply) {
-      if (!started) {
-        started = true;
-        ObjectNode start = json.message("assistant_message_start");
-        start.put("session_id", sessionId);
-        sendToFollowers(sessionId, start);
-      }
-      TurnAssessment told = assessment;
+      startOnce();
       ObjectNode complete = json.message("assistant_message_complete");
       complete.put("session_id", sessionId);
       ObjectNode message = complete.putObject("message");
       message.put("text", fullReply);
-      message.put("intent", told == null ? "support" : told.intent());
-      message.put("risk_level", told == null ? "none" : told.riskLevel());
+      message.put("intent", assessment().map(TurnAssessment::intent).orElse("support"));
+      message.put("risk_level", assessment().map(TurnAssessment::riskLevel).orElse("none"));
       sendToFollowers(sessionId, complete);
     }
 
