@@ -1,10 +1,12 @@
 package dev.mia.server.store;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The writer keeps one connection of the pool, and the statements it prepared on it, from one
  * batch to the next: preparing the same few SQL texts for every batch cost more than running them.
+ * A connection that sat unused for a while is asked whether it still works before a batch (as the
+ * pool asks before it hands one out), and replaced if not, so a database restart or a dropped
+ * network connection costs no write.
  *
  * <p>A batch that fails is rolled back and its writes run again one transaction each, so only the
  * writes that fail on their own fail their stages; the next batch proceeds either way. When the
@@ -55,16 +60,25 @@ final class GroupCommitWriter {
   private volatile long sessions;
   // The writer thread's own: the connection it keeps, and the statements prepared on it.
   private Connection connection;
+  private long lastUsedNanos;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final long checkIdleAfterNanos;
   private final AtomicLong transactions = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
 
   /**
-   * A writer on {@code pool}, whose database held {@code sessions} sessions when it was opened.
-   * Starts its thread, named {@code threadName}; {@code stopped} runs on it as it ends.
+   * A writer on {@code pool}, whose database held {@code sessions} sessions when it was opened,
+   * checking its connection after {@code checkIdleAfter} unused. Starts its thread, named {@code
+   * threadName}; {@code stopped} runs on it as it ends.
    */
-  GroupCommitWriter(DataSource pool, long sessions, String threadName, Runnable stopped) {
+  GroupCommitWriter(
+      DataSource pool,
+      long sessions,
+      String threadName,
+      Duration checkIdleAfter,
+      Runnable stopped) {
     this.pool = pool;
+    this.checkIdleAfterNanos = checkIdleAfter.toNanos();
     this.sessions = sessions;
     this.stopped = stopped;
     this.thread = new Thread(this::run, threadName);
@@ -162,12 +176,59 @@ final class GroupCommitWriter {
     }
   }
 
-  /** {@return the connection the writer keeps, taken from the pool if it has none} */
+  /** How many dead connections in a row the writer throws away before it gives up on a batch. */
+  private static final int TAKE_ATTEMPTS = 4;
+
+  /**
+   * {@return the connection the writer keeps, taken from the pool if it has none} After a pause, a
+   * connection is checked first; a dead one goes, and the pool is asked again, its connections
+   * checked too (after a database restart they may all be dead).
+   */
   private Connection connection() throws SQLException {
-    if (connection == null) {
-      connection = pool.getConnection();
+    boolean idle = System.nanoTime() - lastUsedNanos > checkIdleAfterNanos;
+    if (connection != null && idle && !isValid(connection)) {
+      log.info("session store: the writer's database connection was lost; taking another");
+      discardConnection();
     }
+    for (int attempt = 1; connection == null; attempt++) {
+      Connection taken = pool.getConnection();
+      if (attempt == TAKE_ATTEMPTS || !idle || isValid(taken)) {
+        connection = taken;
+      } else {
+        evict(taken);
+      }
+    }
+    lastUsedNanos = System.nanoTime();
     return connection;
+  }
+
+  private static boolean isValid(Connection connection) {
+    try {
+      return connection.isValid(1);
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Closes the kept statements and takes the connection out of the pool for good. */
+  private void discardConnection() {
+    Tx.closeAll(statements);
+    if (connection != null) {
+      evict(connection);
+      connection = null;
+    }
+  }
+
+  private void evict(Connection dead) {
+    try {
+      if (pool instanceof HikariDataSource hikari) {
+        hikari.evictConnection(dead);
+      } else {
+        dead.close();
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.debug("session store: a dead connection could not be closed", e);
+    }
   }
 
   /** Closes the kept statements and gives the connection back to the pool. */

@@ -88,11 +88,22 @@ public final class JdbcSessionStore implements SessionStore {
   /** How many expired sessions one sweep deletes at most; a full sweep is followed by another. */
   static final int SWEEP_LIMIT = 1_000;
 
-  /** Timings of the store's own work; tests shorten or stop them. */
-  record Tuning(Duration heartbeatEvery, Duration staleAfter, int readers) {
+  /**
+   * Timings of the store's own work; tests shorten or stop them. {@code checkIdleAfter}: how long
+   * the writer's connection may sit unused before the writer asks the database whether it is still
+   * there (a restarted database, or a network that dropped it, leaves it dead).
+   */
+  record Tuning(
+      Duration heartbeatEvery, Duration staleAfter, int readers, Duration checkIdleAfter) {
+    /**
+     * The writer's idle time before a check, as HikariCP's own before it hands a connection out.
+     */
+    static final Duration CHECK_IDLE_AFTER = Duration.ofMillis(500);
+
     /** {@return heartbeats every third of the configured process timeout, and two readers} */
     static Tuning of(JdbcStoreConfig config) {
-      return new Tuning(config.processTimeout().dividedBy(3), config.processTimeout(), 2);
+      return new Tuning(
+          config.processTimeout().dividedBy(3), config.processTimeout(), 2, CHECK_IDLE_AFTER);
     }
   }
 
@@ -133,7 +144,9 @@ public final class JdbcSessionStore implements SessionStore {
     this.readers = Executors.newFixedThreadPool(tuning.readers(), threads(name + "-reader-"));
     this.checker = Executors.newSingleThreadExecutor(threads(name + "-health-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(threads(name + "-timer-"));
-    this.writer = new GroupCommitWriter(pool, sessions, name + "-writer", this::release);
+    this.writer =
+        new GroupCommitWriter(
+            pool, sessions, name + "-writer", tuning.checkIdleAfter(), this::release);
     long beat = tuning.heartbeatEvery().toMillis();
     this.heartbeats =
         timer.scheduleAtFixedRate(

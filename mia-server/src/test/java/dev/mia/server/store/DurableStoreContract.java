@@ -42,7 +42,8 @@ abstract class DurableStoreContract {
 
   /** No heartbeat of its own accord during a test: the tests beat with heartbeatNow(). */
   private static final JdbcSessionStore.Tuning QUIET =
-      new JdbcSessionStore.Tuning(Duration.ofDays(1), Duration.ofSeconds(15), 2);
+      new JdbcSessionStore.Tuning(
+          Duration.ofDays(1), Duration.ofSeconds(15), 2, JdbcSessionStore.Tuning.CHECK_IDLE_AFTER);
 
   private final List<JdbcSessionStore> opened = new ArrayList<>();
   final MutableClock clock = MutableClock.atStart();
@@ -67,7 +68,19 @@ abstract class DurableStoreContract {
   }
 
   JdbcSessionStore open(JdbcStoreConfig config) {
-    JdbcSessionStore store = JdbcSessionStore.open(config, QUIET);
+    return open(config, QUIET);
+  }
+
+  /** {@return a store on {@code config} whose writer checks its connection before every batch} */
+  JdbcSessionStore openCheckingEveryBatch(JdbcStoreConfig config) {
+    return open(
+        config,
+        new JdbcSessionStore.Tuning(
+            QUIET.heartbeatEvery(), QUIET.staleAfter(), QUIET.readers(), Duration.ZERO));
+  }
+
+  private JdbcSessionStore open(JdbcStoreConfig config, JdbcSessionStore.Tuning tuning) {
+    JdbcSessionStore store = JdbcSessionStore.open(config, tuning);
     opened.add(store);
     return store;
   }
