@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * their stages in the order they were called: callbacks attached to a write's stage run on that
  * thread, so they must not block (and never wait for another write). Writes to one session take
  * effect in call order. {@link #find} runs on a small pool of reader threads and sees every write
- * whose stage has completed. Thread-safe.
+ * whose stage has completed; a {@linkplain JdbcStoreConfig#withSoleProcess sole process} answers it
+ * at once for the sessions it keeps in memory ({@link SessionCache}). Thread-safe.
  *
  * <p><b>Expiry and capacity.</b> A session not written for longer than the TTL is absent from then
  * on and deleted by a sweep on the writer thread (every minute, or a tenth of the TTL if shorter).
