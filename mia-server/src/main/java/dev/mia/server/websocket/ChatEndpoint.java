@@ -121,26 +121,21 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
 
   @Override
   public CompletionStage<Admission> admit(FullHttpRequest request) {
-    Optional<String> user = Bearer.user(request, tokens);
-    if (user.isEmpty()) {
-      return CompletableFuture.completedFuture(
-          new Admission.Closed(
-              WebSocketCloseStatus.POLICY_VIOLATION.code(),
-              "A valid token is required: ws://host/ws/chat?token=<JWT>"));
-    }
     List<String> typing = new QueryStringDecoder(request.uri()).parameters().get("typing");
     boolean wantsTyping =
         typing != null
             && !typing.isEmpty()
             && YES.contains(typing.get(0).trim().toLowerCase(Locale.ROOT));
-    return cap.tryOpen(user.get())
-        .thenApply(
-            place ->
-                place.isPresent()
-                    ? new Admission.Admitted(new Admitted(user.get(), place.get(), wantsTyping))
-                    : new Admission.Closed(
-                        WebSocketCloseStatus.TRY_AGAIN_LATER.code(),
-                        "Too many connections for this user"));
+    return Bearer.admitUser(
+        request,
+        tokens,
+        cap,
+        new Admission.Closed(
+            WebSocketCloseStatus.POLICY_VIOLATION.code(),
+            "A valid token is required: ws://host/ws/chat?token=<JWT>"),
+        new Admission.Closed(
+            WebSocketCloseStatus.TRY_AGAIN_LATER.code(), "Too many connections for this user"),
+        (user, place) -> new Admitted(user, place, wantsTyping));
   }
 
   /** Who an admitted connection is, its place under the user's cap, and its options. */
@@ -181,13 +176,7 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
   }
 
   private void unfollowAll(Channel channel) {
-    following.forEach(
-        (id, channels) -> {
-          channels.remove(channel);
-          if (channels.isEmpty()) {
-            following.remove(id, channels);
-          }
-        });
+    Unfollow.everywhere(following, Map::keySet, channel);
   }
 
   /** The session a message is for: the server's id, and the name the client uses for it. */

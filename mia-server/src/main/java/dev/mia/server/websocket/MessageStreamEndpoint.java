@@ -87,23 +87,19 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
 
   @Override
   public CompletionStage<Admission> admit(FullHttpRequest request) {
-    Optional<String> user = Bearer.user(request, tokens);
-    if (user.isEmpty()) {
-      return CompletableFuture.completedFuture(
-          new Admission.Refused(
-              HttpResponseStatus.UNAUTHORIZED,
-              "AUTH_REQUIRED",
-              "A valid token is required: ws://host/ws?token=<JWT>"));
-    }
-    return cap.tryOpen(user.get())
-        .thenApply(
-            place ->
-                place.isPresent()
-                    ? new Admission.Admitted(new Admitted(user.get(), place.get()))
-                    : new Admission.Refused(
-                        HttpResponseStatus.TOO_MANY_REQUESTS,
-                        "TOO_MANY_CONNECTIONS",
-                        "Too many connections for this user"));
+    return Bearer.admitUser(
+        request,
+        tokens,
+        cap,
+        new Admission.Refused(
+            HttpResponseStatus.UNAUTHORIZED,
+            "AUTH_REQUIRED",
+            "A valid token is required: ws://host/ws?token=<JWT>"),
+        new Admission.Refused(
+            HttpResponseStatus.TOO_MANY_REQUESTS,
+            "TOO_MANY_CONNECTIONS",
+            "Too many connections for this user"),
+        Admitted::new);
   }
 
   /** Who an admitted connection is, and its place under the user's cap. */
@@ -149,13 +145,7 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
   }
 
   private void unfollowAll(Channel channel) {
-    following.forEach(
-        (id, channels) -> {
-          channels.remove(channel);
-          if (channels.isEmpty()) {
-            following.remove(id, channels);
-          }
-        });
+    Unfollow.everywhere(following, channels -> channels, channel);
   }
 
   /** One connection: its user, and the messages it sends. */
