@@ -30,12 +30,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -86,7 +84,7 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
   private final GuidedExercises exercises;
   private final ChatMessages messages;
   // The connections following each session (server session ids), with how each names it.
-  private final Map<String, Map<Channel, Follower>> following = new ConcurrentHashMap<>();
+  private final SessionFollowers<Follower> following = new SessionFollowers<>();
   private final AtomicInteger open = new AtomicInteger();
 
   /**
@@ -172,11 +170,11 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
 
   private void forEachFollower(
       String sessionId, java.util.function.BiConsumer<Channel, Follower> action) {
-    following.getOrDefault(sessionId, Map.of()).forEach(action);
+    following.forEach(sessionId, action);
   }
 
   private void unfollowAll(Channel channel) {
-    Unfollow.everywhere(following, Map::keySet, channel);
+    following.unfollowAll(channel);
   }
 
   /** The session a message is for: the server's id, and the name the client uses for it. */
@@ -386,12 +384,7 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
               ownSession = sessionId;
             }
             Target target = new Target(sessionId, name.orElse(sessionId));
-            following
-                .computeIfAbsent(sessionId, id -> new ConcurrentHashMap<>())
-                .put(channel, new Follower(target.name(), who.typing()));
-            if (!channel.isActive()) {
-              unfollowAll(channel); // closed meanwhile: its channelInactive has run
-            }
+            following.follow(sessionId, channel, new Follower(target.name(), who.typing()));
             return then.apply(target);
           });
     }

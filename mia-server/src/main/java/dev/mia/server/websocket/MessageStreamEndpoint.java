@@ -25,12 +25,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +53,8 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
   private final Followers followers;
   private final List<CrisisResource> resources;
   private final JsonText json;
-  // The connections following each session (server session ids).
-  private final Map<String, Set<Channel>> following = new ConcurrentHashMap<>();
+  // Each follower knows a session by its id.
+  private final SessionFollowers<String> following = new SessionFollowers<>();
 
   /**
    * The endpoint for {@code engine}, identifying users with {@code tokens}, counting their
@@ -127,25 +124,25 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
     echo.put("session_id", sessionId);
     echo.put("text", text);
     echo.put("timestamp", JsonText.at(timestamp));
-    for (Channel channel : following.getOrDefault(sessionId, Set.of())) {
-      if (channel != sender) {
-        JsonText.send(channel, echo);
-      }
-    }
+    following.forEach(
+        sessionId,
+        (channel, id) -> {
+          if (channel != sender) {
+            JsonText.send(channel, echo);
+          }
+        });
   }
 
   private void sendToFollowers(String sessionId, ObjectNode message) {
-    for (Channel channel : following.getOrDefault(sessionId, Set.of())) {
-      JsonText.send(channel, message);
-    }
+    following.forEach(sessionId, (channel, id) -> JsonText.send(channel, message));
   }
 
   private void follow(String sessionId, Channel channel) {
-    following.computeIfAbsent(sessionId, id -> ConcurrentHashMap.newKeySet()).add(channel);
+    following.follow(sessionId, channel, sessionId);
   }
 
   private void unfollowAll(Channel channel) {
-    Unfollow.everywhere(following, channels -> channels, channel);
+    following.unfollowAll(channel);
   }
 
   /** One connection: its user, and the messages it sends. */
@@ -329,9 +326,8 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
 
     @Override
     public void onError(ConversationError error) {
-      for (Channel channel : following.getOrDefault(sessionId, Set.of())) {
-        MessageStreamEndpoint.this.error(channel, error);
-      }
+      following.forEach(
+          sessionId, (channel, id) -> MessageStreamEndpoint.this.error(channel, error));
     }
   }
 }
