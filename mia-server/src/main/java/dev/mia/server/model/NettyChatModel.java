@@ -48,6 +48,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
@@ -59,14 +61,19 @@ import javax.net.ssl.SSLException;
  * its pieces are read and relayed to the client's socket on one thread with no hand-off at all; a
  * stream started elsewhere uses the client's own small event-loop group. No thread waits on a
  * stream, which makes it the cheapest client per token for a server carrying thousands of
- * conversations. Sends exactly what the other clients send (model, temperature, system prompt,
- * history, new message). A request that fails before its first piece (connection error, HTTP 408,
- * 409, 429, 5xx) is retried with back-off. Thread-safe; close it at shutdown.
+ * conversations; the endpoint's host name is looked up on a thread of its own ({@link
+ * HostLookups}), never on an event loop. Sends exactly what the other clients send (model,
+ * temperature, system prompt, history, new message). A request that fails before its first piece
+ * (connection error, HTTP 408, 409, 429, 5xx) is retried with back-off. Thread-safe; close it at
+ * shutdown.
  */
 public final class NettyChatModel implements ChatModel {
   private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("mia.exchange");
 
   private final EventLoopGroup group;
+  // Host-name lookups block: never on an event loop. Idle threads end.
+  private final ThreadPoolExecutor lookups;
+  private final HostLookups resolver;
   // One pool per I/O thread: a shared pool hands its most recently released connection out first,
   // which piles the busy streams onto one thread.
   private final Map<EventLoop, SimpleChannelPool> pools = new ConcurrentHashMap<>();
@@ -101,11 +108,22 @@ public final class NettyChatModel implements ChatModel {
     this.temperature = temperature;
     this.maxRetries = maxRetries;
     this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("mia-model-io", true));
+    this.lookups =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            new DefaultThreadFactory("mia-model-lookup", true));
+    lookups.allowCoreThreadTimeOut(true);
+    this.resolver = new HostLookups(lookups);
     SslContext ssl = tls ? clientTls() : null;
     this.bootstrap =
         new Bootstrap()
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+            .resolver(resolver)
             .remoteAddress(InetSocketAddress.createUnresolved(uri.getHost(), port));
     this.setup =
         new AbstractChannelPoolHandler() {
@@ -142,6 +160,8 @@ public final class NettyChatModel implements ChatModel {
   public void close() {
     pools.values().forEach(SimpleChannelPool::close);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    resolver.close();
+    lookups.shutdownNow();
   }
 
   @Override
