@@ -141,6 +141,7 @@ public final class ConversationEngine implements AutoCloseable {
                 clock,
                 maxMessageChars,
                 observer,
+                rateLimiter,
                 () -> closed));
   }
 
@@ -514,7 +515,7 @@ public final class ConversationEngine implements AutoCloseable {
     return new SubmitResult.Refused(rateLimitedError(retryAfter));
   }
 
-  private static ConversationError rateLimitedError(OptionalLong retryAfter) {
+  static ConversationError rateLimitedError(OptionalLong retryAfter) {
     return new ConversationError(
         ErrorCode.RATE_LIMITED,
         "You are sending messages too quickly. Please wait a moment and try again.",

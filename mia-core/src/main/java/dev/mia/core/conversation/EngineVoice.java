@@ -40,6 +40,7 @@ final class EngineVoice implements Voice {
   private final Clock clock;
   private final int maxMessageChars;
   private final ConversationObserver observer;
+  private final UserRateLimiter rateLimiter;
   private final BooleanSupplier closed;
 
   /** The parts of the engine a voice conversation uses. */
@@ -54,6 +55,7 @@ final class EngineVoice implements Voice {
       Clock clock,
       int maxMessageChars,
       ConversationObserver observer,
+      UserRateLimiter rateLimiter,
       BooleanSupplier closed) {}
 
   EngineVoice(Parts parts) {
@@ -67,6 +69,7 @@ final class EngineVoice implements Voice {
     this.clock = parts.clock();
     this.maxMessageChars = parts.maxMessageChars();
     this.observer = parts.observer();
+    this.rateLimiter = parts.rateLimiter();
     this.closed = parts.closed();
   }
 
@@ -96,11 +99,34 @@ final class EngineVoice implements Voice {
       if (invalid.isPresent()) {
         return refusedHearing(invalid.get());
       }
+      // Typed words count against the user's message rate, as a chat message does; speech
+      // cannot come faster than it is spoken.
+      return rateLimiter
+          .tryAcquire(userId)
+          .thenCompose(
+              retryAfter ->
+                  retryAfter.isPresent()
+                      ? refusedHearing(ConversationEngine.rateLimitedError(retryAfter))
+                      : hear(userId, sessionId, words)
+                          .thenApply(
+                              result -> {
+                                // Words not kept (no such session, a store failure) cost nothing.
+                                if (!(result instanceof HeardResult.Heard heard)
+                                    || heard.notStored().isPresent()) {
+                                  rateLimiter.refund(userId);
+                                }
+                                return result;
+                              }));
     } else if (words == null || words.isBlank()) {
       return refusedHearing(
           ConversationError.of(
               ErrorCode.EMPTY_MESSAGE, "Nothing was heard.", "words are empty or white space"));
     }
+    return hear(userId, sessionId, words);
+  }
+
+  /** Assesses and keeps words that passed the checks of their kind. */
+  private CompletionStage<HeardResult> hear(String userId, String sessionId, String words) {
     long now = clock.millis();
     // Both at once: the assessment needs nothing from the store, and must not wait for it.
     CompletableFuture<SafetyAssessment> assessing = assess(words, sessionId);

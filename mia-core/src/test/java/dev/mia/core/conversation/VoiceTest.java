@@ -25,6 +25,7 @@ import dev.mia.core.testing.CapturedLog;
 import dev.mia.core.testing.MutableClock;
 import dev.mia.core.testing.RecordingListener;
 import dev.mia.core.testing.ScriptedChatModel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -80,6 +81,67 @@ class VoiceTest {
 
   private SaidResult said(String userId, String words) {
     return Await.future(voice.saidAsync(userId, session, words).toCompletableFuture(), "saying");
+  }
+
+  @Test
+  void typedWordsCountAgainstTheUsersMessageRateAndSpokenOnesDoNot() {
+    ConversationEngine limited =
+        ConversationEngine.builder()
+            .chatModel(model)
+            .clock(clock)
+            .rateLimit(new RateLimit(2, 1, Duration.ofHours(1)))
+            .build();
+    try {
+      Voice typedTo = limited.voice();
+      String own = newSession(limited, ALICE).sessionId();
+      java.util.function.Function<Voice.Input, HeardResult> hear =
+          input ->
+              Await.future(
+                  typedTo.heardAsync(ALICE, own, "hello", input).toCompletableFuture(), "hearing");
+
+      assertInstanceOf(HeardResult.Heard.class, hear.apply(Voice.Input.TYPED));
+      assertInstanceOf(HeardResult.Heard.class, hear.apply(Voice.Input.TYPED));
+      HeardResult third = hear.apply(Voice.Input.TYPED);
+      HeardResult spokenMeanwhile = hear.apply(Voice.Input.SPOKEN);
+
+      HeardResult.Refused refused = assertInstanceOf(HeardResult.Refused.class, third);
+      assertEquals(ErrorCode.RATE_LIMITED, refused.error().code());
+      assertTrue(refused.error().retryAfterMillis().isPresent());
+      assertInstanceOf(HeardResult.Heard.class, spokenMeanwhile);
+      assertEquals(3, transcript(limited, ALICE, own).size());
+    } finally {
+      limited.close();
+    }
+  }
+
+  @Test
+  void typedWordsForAMissingSessionDoNotUseUpTheRate() {
+    ConversationEngine limited =
+        ConversationEngine.builder()
+            .chatModel(model)
+            .clock(clock)
+            .rateLimit(new RateLimit(1, 1, Duration.ofHours(1)))
+            .build();
+    try {
+      Voice typedTo = limited.voice();
+      String own = newSession(limited, ALICE).sessionId();
+      HeardResult elsewhere =
+          Await.future(
+              typedTo
+                  .heardAsync(ALICE, "session_nobodyhasthisone", "hello", Voice.Input.TYPED)
+                  .toCompletableFuture(),
+              "hearing");
+
+      HeardResult mine =
+          Await.future(
+              typedTo.heardAsync(ALICE, own, "hello", Voice.Input.TYPED).toCompletableFuture(),
+              "hearing");
+
+      assertTrue(assertInstanceOf(HeardResult.Heard.class, elsewhere).notStored().isPresent());
+      assertTrue(assertInstanceOf(HeardResult.Heard.class, mine).notStored().isEmpty());
+    } finally {
+      limited.close();
+    }
   }
 
   @Test
