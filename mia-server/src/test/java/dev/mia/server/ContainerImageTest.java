@@ -10,15 +10,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mia.core.testing.FakeOpenAi;
+import dev.mia.server.testing.Health;
 import dev.mia.server.testing.TestClient;
 import dev.mia.server.testing.TestClient.Event;
 import dev.mia.server.testing.UnpackedImage;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +23,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,7 +122,8 @@ class ContainerImageTest {
                     fake.baseUrl().replace("127.0.0.1", "localhost")),
                 dir.resolve("container.log"))) {
       String url = "http://127.0.0.1:" + port;
-      awaitHealth(container, url);
+      Health.await(
+          url, "the container", container::isAlive, container::output, Duration.ofSeconds(60));
 
       ProcessHandle init = container.init().orElseThrow();
       assertEquals(image.commandLine(), commandLine(init), "the running command line");
@@ -154,37 +151,6 @@ class ContainerImageTest {
 
       assertEquals(0, container.stop(60), container.output());
     }
-  }
-
-  private static void awaitHealth(UnpackedImage.Container container, String url) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!container.isAlive()) {
-        fail("the container exited: " + container.output());
-      }
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
-    fail("no /health within 60 s: " + container.output());
   }
 
   /** {@return the process's arguments, from /proc (NUL-separated)} */

@@ -159,22 +159,13 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
 
   @Override
   public void userMessage(String sessionId, String text, long timestamp, Object sender) {
-    forEachFollower(
+    following.forEach(
         sessionId,
         (channel, follower) -> {
           if (channel != sender) {
             JsonText.send(channel, messages.userMessage(follower.name(), text, timestamp));
           }
         });
-  }
-
-  private void forEachFollower(
-      String sessionId, java.util.function.BiConsumer<Channel, Follower> action) {
-    following.forEach(sessionId, action);
-  }
-
-  private void unfollowAll(Channel channel) {
-    following.unfollowAll(channel);
   }
 
   /** The session a message is for: the server's id, and the name the client uses for it. */
@@ -218,7 +209,7 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      unfollowAll(ctx.channel());
+      following.unfollowAll(ctx.channel());
       who.place().close();
       open.decrementAndGet();
       log.debug("ws_chat disconnected: {}", who.userId());
@@ -480,7 +471,7 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
     public void onComplete(String fullReply) {
       Optional<TurnAssessment> told = assessment();
       Optional<SafetyAlert> raised = Optional.ofNullable(alert);
-      forEachFollower(
+      following.forEach(
           sessionId,
           (channel, follower) ->
               JsonText.send(channel, messages.reply(follower.name(), fullReply, told, raised)));
@@ -489,7 +480,7 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
 
     @Override
     public void onError(ConversationError error) {
-      forEachFollower(
+      following.forEach(
           sessionId,
           (channel, follower) ->
               JsonText.send(channel, messages.error(Optional.of(follower.name()), error)));
@@ -503,7 +494,7 @@ public final class ChatEndpoint implements WebSocketEndpoint, Followers.Transpor
     }
 
     private void typing(boolean started) {
-      forEachFollower(
+      following.forEach(
           sessionId,
           (channel, follower) -> {
             if (follower.typing()) {

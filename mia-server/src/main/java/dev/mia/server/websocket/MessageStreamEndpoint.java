@@ -137,14 +137,6 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
     following.forEach(sessionId, (channel, id) -> JsonText.send(channel, message));
   }
 
-  private void follow(String sessionId, Channel channel) {
-    following.follow(sessionId, channel, sessionId);
-  }
-
-  private void unfollowAll(Channel channel) {
-    following.unfollowAll(channel);
-  }
-
   /** One connection: its user, and the messages it sends. */
   private final class Socket extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final String userId;
@@ -169,7 +161,7 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      unfollowAll(ctx.channel());
+      following.unfollowAll(ctx.channel());
       place.close();
       ctx.fireChannelInactive();
     }
@@ -231,7 +223,7 @@ public final class MessageStreamEndpoint implements WebSocketEndpoint, Followers
         return CompletableFuture.completedFuture(null);
       }
       String sessionId = ((JoinResult.Joined) joined).session().sessionId();
-      follow(sessionId, channel);
+      following.follow(sessionId, channel, sessionId);
       return engine
           .submitAsync(userId, sessionId, text, followers.replies(sessionId))
           .thenAccept(

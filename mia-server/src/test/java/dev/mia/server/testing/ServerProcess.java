@@ -4,10 +4,6 @@ import dev.mia.server.Main;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +42,8 @@ public final class ServerProcess implements AutoCloseable {
       all.put("HOST", "127.0.0.1");
       process = launch(all, output);
       ServerProcess server = new ServerProcess(process, output, "http://127.0.0.1:" + port);
-      server.awaitHealth();
+      Health.await(
+          server.url, "server", server.process::isAlive, server::output, Duration.ofSeconds(30));
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -144,37 +141,6 @@ public final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private void awaitHealth() {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("server exited: " + output());
-      }
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
-    throw new AssertionError("no /health within 30 s: " + output());
   }
 
   private static int freePort() throws IOException {
