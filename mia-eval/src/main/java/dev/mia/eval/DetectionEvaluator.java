@@ -207,7 +207,7 @@ public final class DetectionEvaluator {
       SafetyModelTraining.Split split = SafetyModelTraining.split(data);
       List<SafetyModelTraining.Example> examples = folds > 0 ? split.training() : split.heldOut();
       Map<String, LabelledMessage> byId = new HashMap<>();
-      for (String name : List.of("dev.jsonl", "setA.jsonl", "setB.jsonl")) {
+      for (String name : SafetyModelTraining.labelledFiles()) {
         for (LabelledMessage message : LabelledSet.read(data.resolve(name))) {
           byId.put(message.id(), message);
         }

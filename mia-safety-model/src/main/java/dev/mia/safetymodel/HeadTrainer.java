@@ -31,6 +31,7 @@ final class HeadTrainer {
           "SafetyHead.class",
           "SafetyModelTraining.class",
           "SentenceEmbedder.class",
+          "Sentences.class",
           "WordPieceTokenizer.class");
 
   private HeadTrainer() {}
@@ -67,7 +68,7 @@ final class HeadTrainer {
   static SafetyHead train(
       List<Example> training, SentenceEmbedder embedder, Path cacheFile, String stamp) {
     EmbeddingCache cache = new EmbeddingCache(cacheFile, embedder.modelDigest());
-    double[][] x = SafetyModelTraining.embed(training, embedder, cache);
+    SafetyModelTraining.Embedded x = SafetyModelTraining.embed(training, embedder, cache);
     cache.save();
     int[] rules = HeadTraining.rulesTiers(training, SafetyClassifiers.standard());
     return HeadTraining.train(training, x, rules, stamp);
@@ -83,6 +84,9 @@ final class HeadTrainer {
             SafetyModelTraining.OWN_SETS.get(0),
             SafetyModelTraining.OWN_SETS.get(1),
             SafetyModelTraining.HELD_OUT)) {
+      all.writeBytes(Files.readAllBytes(data.resolve(name)));
+    }
+    for (String name : SafetyModelTraining.TRAINING_ONLY_SETS) {
       all.writeBytes(Files.readAllBytes(data.resolve(name)));
     }
     all.writeBytes(resource(SafetyClassifiers.class, "safety-rules.txt"));

@@ -2,6 +2,7 @@ package dev.mia.safetymodel;
 
 import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyTier;
+import dev.mia.safetymodel.SafetyModelTraining.Embedded;
 import dev.mia.safetymodel.SafetyModelTraining.Example;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,7 +29,11 @@ final class HeadTraining {
   static final int FOLDS = 5;
   static final long FOLD_SEED = 7;
 
-  /** The model's own tier-1 false alarms that the alert threshold allows, out of fold. */
+  /**
+   * The tier-1 false alarms of rules and model together that the alert threshold allows, out of
+   * fold. (Until the rules' own false alarms were brought under it, the budget applied to the
+   * model's alone.)
+   */
   static final double MAX_FALSE_ALARMS = 0.03;
 
   private HeadTraining() {}
@@ -86,24 +91,35 @@ final class HeadTraining {
     return LogisticRegression.fit(x, y, weights, 3, new LogisticRegression.Options(L2, 1000, 1e-7));
   }
 
-  /** {@return each row's probabilities from a fit on the other folds} */
-  static double[][] outOfFold(double[][] x, int[] y, int[] fold, int k) {
-    double[][] p = new double[x.length][];
+  /**
+   * {@return each row's probabilities from a fit on the other folds' whole vectors}: those of its
+   * riskiest piece, as the classifier decides at run time
+   */
+  static double[][] outOfFold(Embedded x, int[] y, int[] fold, int k) {
+    double[][] p = new double[x.whole().length][];
     for (int f = 0; f < k; f++) {
       List<Integer> rows = new ArrayList<>();
-      for (int i = 0; i < x.length; i++) {
+      for (int i = 0; i < p.length; i++) {
         if (fold[i] != f) {
           rows.add(i);
         }
       }
-      LogisticRegression model = fit(select(x, rows), select(y, rows));
-      for (int i = 0; i < x.length; i++) {
+      LogisticRegression model = fit(select(x.whole(), rows), select(y, rows));
+      for (int i = 0; i < p.length; i++) {
         if (fold[i] == f) {
-          p[i] = model.probabilities(x[i]);
+          p[i] = riskiest(model, x.pieces()[i]);
         }
       }
     }
     return p;
+  }
+
+  static double[] riskiest(LogisticRegression model, double[][] pieces) {
+    List<double[]> probabilities = new ArrayList<>(pieces.length);
+    for (double[] piece : pieces) {
+      probabilities.add(model.probabilities(piece));
+    }
+    return SafetyHead.riskiest(probabilities);
   }
 
   /**
@@ -114,16 +130,20 @@ final class HeadTraining {
    * @param rules each example's tier by the rules, 0 to 2, for choosing the tier-3 share on the
    *     combined answer
    */
-  static SafetyHead train(List<Example> examples, double[][] x, int[] rules, String stamp) {
+  static SafetyHead train(List<Example> examples, Embedded x, int[] rules, String stamp) {
     int[] y = labels(examples);
     double[][] oof = outOfFold(x, y, folds(examples, FOLDS, FOLD_SEED), FOLDS);
-    double alert = chooseAlertThreshold(oof, y);
+    double alert = chooseAlertThreshold(oof, y, rules);
     double share = chooseTier3Share(oof, y, rules, alert);
-    return new SafetyHead(fit(x, y), alert, share, stamp);
+    return new SafetyHead(fit(x.whole(), y), alert, share, stamp);
   }
 
-  /** The lowest threshold from 0.5 to 0.995, in steps of 0.005, within the false-alarm budget. */
-  static double chooseAlertThreshold(double[][] p, int[] y) {
+  /**
+   * The lowest threshold from 0.5 to 0.995, in steps of 0.005, that keeps the combined answer's
+   * false alarms (the rules' or the model's) within the budget; 1.0 (the model never alerts) when
+   * the rules alone exceed it.
+   */
+  static double chooseAlertThreshold(double[][] p, int[] y, int[] rules) {
     int normal = 0;
     for (int label : y) {
       normal += label == 0 ? 1 : 0;
@@ -133,7 +153,7 @@ final class HeadTraining {
       double threshold = step / 200.0;
       int alarms = 0;
       for (int i = 0; i < y.length; i++) {
-        if (y[i] == 0 && p[i][1] + p[i][2] >= threshold) {
+        if (y[i] == 0 && (rules[i] > 0 || p[i][1] + p[i][2] >= threshold)) {
           alarms++;
         }
       }
@@ -180,22 +200,23 @@ final class HeadTraining {
    * thresholds too are chosen without it (a fair estimate of how the whole recipe does on new data)
    */
   static List<SafetyTier> crossValidate(
-      List<Example> examples, double[][] x, int[] rules, int k, long seed) {
+      List<Example> examples, Embedded x, int[] rules, int k, long seed) {
     int[] fold = folds(examples, k, seed);
     SafetyTier[] tiers = new SafetyTier[examples.size()];
     for (int f = 0; f < k; f++) {
       List<Integer> rows = new ArrayList<>();
       List<Example> part = new ArrayList<>();
-      for (int i = 0; i < x.length; i++) {
+      for (int i = 0; i < tiers.length; i++) {
         if (fold[i] != f) {
           rows.add(i);
           part.add(examples.get(i));
         }
       }
-      SafetyHead head = train(part, select(x, rows), select(rules, rows), "cv");
-      for (int i = 0; i < x.length; i++) {
+      Embedded subset = new Embedded(select(x.whole(), rows), select(x.pieces(), rows));
+      SafetyHead head = train(part, subset, select(rules, rows), "cv");
+      for (int i = 0; i < tiers.length; i++) {
         if (fold[i] == f) {
-          tiers[i] = head.tier(head.regressionProbabilities(x[i]));
+          tiers[i] = head.tier(riskiest(head.regression(), x.pieces()[i]));
         }
       }
     }
@@ -204,6 +225,14 @@ final class HeadTraining {
 
   static double[][] select(double[][] x, List<Integer> rows) {
     double[][] out = new double[rows.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = x[rows.get(i)];
+    }
+    return out;
+  }
+
+  static double[][][] select(double[][][] x, List<Integer> rows) {
+    double[][][] out = new double[rows.size()][][];
     for (int i = 0; i < out.length; i++) {
       out[i] = x[rows.get(i)];
     }

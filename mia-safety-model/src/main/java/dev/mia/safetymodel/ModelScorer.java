@@ -13,12 +13,14 @@ interface ModelScorer extends AutoCloseable {
   @Override
   void close();
 
-  /** The real scorer: sentence embedding, then the trained head. Thread-safe. */
+  /**
+   * The real scorer: the message and its sentences embedded, then the trained head. Thread-safe.
+   */
   static ModelScorer of(SentenceEmbedder embedder, SafetyHead head) {
     return new ModelScorer() {
       @Override
       public SafetyAssessment score(String message) {
-        return head.assess(embedder.embed(message));
+        return head.assess(embedder.embedPieces(message));
       }
 
       @Override

@@ -69,8 +69,8 @@ final class SafetyHead {
     return regression.probabilities(features);
   }
 
-  double[] regressionProbabilities(double[] features) {
-    return regression.probabilities(features);
+  LogisticRegression regression() {
+    return regression;
   }
 
   /** {@return the tier of these probabilities (tier 1, 2, 3 in that order)} */
@@ -86,16 +86,31 @@ final class SafetyHead {
     return p[2] >= tier3Share * risk ? SafetyTier.CRITICAL : SafetyTier.MODERATE;
   }
 
-  /** {@return the assessment of a message's windows: the highest tier of any window} */
-  SafetyAssessment assess(float[][] windows) {
-    SafetyTier tier = SafetyTier.NORMAL;
-    for (float[] window : windows) {
-      tier = tier.max(tier(probabilities(window)));
+  /**
+   * {@return the assessment of a message's pieces (its windows and sentences)}: the piece with the
+   * highest risk decides, as in training ({@link #riskiest})
+   */
+  SafetyAssessment assess(float[][] pieces) {
+    List<double[]> probabilities = new ArrayList<>(pieces.length);
+    for (float[] piece : pieces) {
+      probabilities.add(probabilities(piece));
     }
+    SafetyTier tier = tier(riskiest(probabilities));
     return tier == SafetyTier.NORMAL
         ? SafetyAssessment.NORMAL
         : new SafetyAssessment(
             tier, tier == SafetyTier.CRITICAL ? "model-critical" : "model-moderate");
+  }
+
+  /** {@return the probabilities with the highest risk, {@code p(2) + p(3)}; the first on a tie} */
+  static double[] riskiest(List<double[]> probabilities) {
+    double[] best = probabilities.get(0);
+    for (double[] p : probabilities) {
+      if (p[1] + p[2] > best[1] + best[2]) {
+        best = p;
+      }
+    }
+    return best;
   }
 
   String toText() {

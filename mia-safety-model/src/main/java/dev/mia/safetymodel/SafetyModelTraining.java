@@ -25,9 +25,9 @@ import java.util.TreeSet;
  * evaluator and the build-time trainer. Nothing here runs in a server.
  *
  * <p>The data folder ({@code mia-safety-model/data}) holds {@code dev.jsonl} (the shared dev set),
- * {@code setA.jsonl} and {@code setB.jsonl} (our own 1,800 messages) and {@code heldout.txt}, the
- * ids of the fifth of our own messages that is never used to fit, tune or write rules: see {@code
- * data/README.md}.
+ * {@code setA.jsonl} and {@code setB.jsonl} (our own 1,800 messages), {@code heldout.txt}, the ids
+ * of the fifth of those that is never used to fit, tune or write rules, and {@code setC.jsonl}
+ * (training only): see {@code data/README.md}.
  */
 public final class SafetyModelTraining {
   /** The seed of the held-out split; fixed once, never changed. */
@@ -37,10 +37,26 @@ public final class SafetyModelTraining {
   static final double HELD_OUT_SHARE = 0.2;
 
   static final List<String> OWN_SETS = List.of("setA.jsonl", "setB.jsonl");
+
+  /**
+   * Sets written later, aimed at the categories the model missed most; training data only, so the
+   * held-out part of {@link #OWN_SETS} stays what it was.
+   */
+  static final List<String> TRAINING_ONLY_SETS = List.of("setC.jsonl");
+
   static final String DEV_SET = "dev.jsonl";
   static final String HELD_OUT = "heldout.txt";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {@return the names of the labelled files in the data folder, the dev set first} */
+  public static List<String> labelledFiles() {
+    List<String> names = new ArrayList<>();
+    names.add(DEV_SET);
+    names.addAll(OWN_SETS);
+    names.addAll(TRAINING_ONLY_SETS);
+    return List.copyOf(names);
+  }
 
   private SafetyModelTraining() {}
 
@@ -103,6 +119,14 @@ public final class SafetyModelTraining {
         throw new IllegalArgumentException(HELD_OUT + " names " + id + ", not in our own sets");
       }
     }
+    for (String name : TRAINING_ONLY_SETS) {
+      for (Example example : read(dataDir.resolve(name))) {
+        if (!seen.add(example.id())) {
+          throw new IllegalArgumentException(name + " repeats the id " + example.id());
+        }
+        training.add(example);
+      }
+    }
     return new Split(training, heldOut);
   }
 
@@ -161,24 +185,48 @@ public final class SafetyModelTraining {
     }
     try (SentenceEmbedder embedder = new SentenceEmbedder(1)) {
       EmbeddingCache cache = new EmbeddingCache(cacheFile, embedder.modelDigest());
-      double[][] x = embed(examples, embedder, cache);
+      Embedded x = embed(examples, embedder, cache);
       cache.save();
       int[] rules = HeadTraining.rulesTiers(examples, SafetyClassifiers.standard());
       return HeadTraining.crossValidate(examples, x, rules, folds, HeadTraining.FOLD_SEED);
     }
   }
 
-  /** {@return each example's embedding: its first window (training texts have only one)} */
-  static double[][] embed(List<Example> examples, SentenceEmbedder embedder, EmbeddingCache cache) {
-    double[][] x = new double[examples.size()][];
-    for (int i = 0; i < x.length; i++) {
-      float[] window = cache.embed(embedder, examples.get(i).text())[0];
-      x[i] = new double[window.length];
-      for (int d = 0; d < window.length; d++) {
-        x[i][d] = window[d];
+  /**
+   * The examples embedded.
+   *
+   * @param whole each example's vector (its first window: training texts have one), which the head
+   *     is fitted on
+   * @param pieces each example's windows and sentences as the classifier judges them at run time
+   *     ({@link SentenceEmbedder#embedPieces}), for choosing thresholds and scoring
+   */
+  record Embedded(double[][] whole, double[][][] pieces) {}
+
+  /** {@return the examples embedded, each text through {@code cache}} */
+  static Embedded embed(List<Example> examples, SentenceEmbedder embedder, EmbeddingCache cache) {
+    double[][] whole = new double[examples.size()][];
+    double[][][] pieces = new double[examples.size()][][];
+    for (int i = 0; i < whole.length; i++) {
+      String text = examples.get(i).text();
+      List<double[]> parts = new ArrayList<>();
+      for (float[] window : cache.embed(embedder, text)) {
+        parts.add(widened(window));
       }
+      for (String sentence : Sentences.of(text)) {
+        parts.add(widened(cache.embed(embedder, sentence)[0]));
+      }
+      whole[i] = parts.get(0);
+      pieces[i] = parts.toArray(new double[0][]);
     }
-    return x;
+    return new Embedded(whole, pieces);
+  }
+
+  private static double[] widened(float[] vector) {
+    double[] out = new double[vector.length];
+    for (int d = 0; d < vector.length; d++) {
+      out[d] = vector[d];
+    }
+    return out;
   }
 
   /**

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Builds the safety classifier that combines mia-core's rules with a local sentence-embedding
- * model: all-MiniLM-L6-v2 (quantized, shipped in a Maven artifact, run in-process by ONNX Runtime;
+ * model: bge-small-en-v1.5 (quantized, shipped in a Maven artifact, run in-process by ONNX Runtime;
  * nothing is downloaded at run time) under a logistic-regression head trained at build time from
  * the labelled data in {@code mia-safety-model/data}.
  *

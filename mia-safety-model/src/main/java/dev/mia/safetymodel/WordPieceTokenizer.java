@@ -14,11 +14,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The BERT uncased tokenizer of all-MiniLM-L6-v2, as the model's {@code tokenizer.json} describes
- * it (HuggingFace {@code BertNormalizer}, {@code BertPreTokenizer}, {@code WordPiece}), in plain
- * Java. Written here rather than taken from DJL's native tokenizer so that the module carries no
- * second native library and makes no network call; {@code EmbeddingReferenceTest} checks that the
- * vectors equal those of langchain4j's model, which uses DJL.
+ * The BERT uncased tokenizer of bge-small-en-v1.5 (and all-MiniLM-L6-v2), as the model's {@code
+ * tokenizer.json} describes it (HuggingFace {@code BertNormalizer}, {@code BertPreTokenizer},
+ * {@code WordPiece}), in plain Java. Written here rather than taken from DJL's native tokenizer so
+ * that the module carries no second native library and makes no network call; {@code
+ * EmbeddingReferenceTest} checks that the vectors equal those of langchain4j's model, which uses
+ * DJL.
  *
  * <p>Steps, each as HuggingFace does it: drop NUL, U+FFFD and other control and format characters
  * and turn whitespace into spaces; put spaces around CJK ideographs; decompose (NFD) and drop

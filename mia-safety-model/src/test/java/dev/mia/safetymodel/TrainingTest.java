@@ -10,6 +10,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,15 +37,30 @@ class TrainingTest {
       assertTrue(!training.contains(e.id()) && !e.id().startsWith("dev-"), e.id());
       strata.computeIfAbsent(e.tier() + e.category(), k -> new int[2])[0]++;
     }
+    int trainingOnly = 0;
     for (SafetyModelTraining.Example e : split.training()) {
-      if (!e.id().startsWith("dev-")) {
+      if (e.id().startsWith("C-")) {
+        trainingOnly++;
+      } else if (!e.id().startsWith("dev-")) {
         strata.computeIfAbsent(e.tier() + e.category(), k -> new int[2])[1]++;
       }
     }
-    assertEquals(2040, split.training().size() + split.heldOut().size());
+    assertEquals(2040, split.training().size() - trainingOnly + split.heldOut().size());
     strata.forEach(
         (name, counts) ->
             assertEquals(Math.round(0.2 * (counts[0] + counts[1])), counts[0], "stratum " + name));
+  }
+
+  @Test
+  void theLaterSetIsAllTrainingData() throws IOException {
+    SafetyModelTraining.Split split = SafetyModelTraining.split(DATA);
+    List<SafetyModelTraining.Example> setC =
+        SafetyModelTraining.read(DATA.resolve(SafetyModelTraining.TRAINING_ONLY_SETS.get(0)));
+    Set<String> training = new HashSet<>();
+    split.training().forEach(e -> training.add(e.id()));
+    assertEquals(593, setC.size());
+    setC.forEach(e -> assertTrue(training.contains(e.id()), e.id()));
+    split.heldOut().forEach(e -> assertTrue(!e.id().startsWith("C-"), e.id()));
   }
 
   @Test

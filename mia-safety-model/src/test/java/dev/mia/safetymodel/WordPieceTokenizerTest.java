@@ -15,7 +15,7 @@ class WordPieceTokenizerTest {
   @BeforeAll
   static void load() throws IOException {
     try (InputStream json =
-        WordPieceTokenizerTest.class.getResourceAsStream("/all-minilm-l6-v2-q-tokenizer.json")) {
+        WordPieceTokenizerTest.class.getResourceAsStream("/bge-small-en-v1.5-q-tokenizer.json")) {
       tokenizer = WordPieceTokenizer.fromJson(json);
     }
   }

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
  * reply, and ordinary messages stay quiet.
  */
 class SafetyModelServerTest {
-  // Said without any of the rules' words: the rules alone let it pass (checked below).
+  // Said without any of the rules' words (the rules alone let it pass, checked below), and in no
+  // file the model was trained on.
   private static final String UNANTICIPATED =
-      "i wrote letters for my family and put them in my desk, tonight is the night";
+      "i've been saying goodbye to people in my own way, they just don't know it yet";
 
   private static RunningServer server;
 
