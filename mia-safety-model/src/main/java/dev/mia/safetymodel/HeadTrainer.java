@@ -28,6 +28,7 @@ final class HeadTrainer {
       List.of(
           "HeadTraining.class",
           "LogisticRegression.class",
+          "NeighbourVote.class",
           "SafetyHead.class",
           "SafetyModelTraining.class",
           "SentenceEmbedder.class",

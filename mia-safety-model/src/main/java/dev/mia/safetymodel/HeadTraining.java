@@ -104,22 +104,40 @@ final class HeadTraining {
           rows.add(i);
         }
       }
-      LogisticRegression model = fit(select(x.whole(), rows), select(y, rows));
+      SafetyHead unthresholded =
+          new SafetyHead(
+              fit(select(x.whole(), rows), select(y, rows)),
+              neighbours(select(x.whole(), rows), select(y, rows)),
+              1.0,
+              0.5,
+              "fold");
       for (int i = 0; i < p.length; i++) {
         if (fold[i] == f) {
-          p[i] = riskiest(model, x.pieces()[i]);
+          p[i] = riskiest(unthresholded, x.pieces()[i]);
         }
       }
     }
     return p;
   }
 
-  static double[] riskiest(LogisticRegression model, double[][] pieces) {
+  static double[] riskiest(SafetyHead head, double[][] pieces) {
     List<double[]> probabilities = new ArrayList<>(pieces.length);
     for (double[] piece : pieces) {
-      probabilities.add(model.probabilities(piece));
+      probabilities.add(head.probabilities(piece));
     }
     return SafetyHead.riskiest(probabilities);
+  }
+
+  static NeighbourVote neighbours(double[][] whole, int[] y) {
+    List<float[]> vectors = new ArrayList<>(whole.length);
+    for (double[] vector : whole) {
+      float[] narrowed = new float[vector.length];
+      for (int d = 0; d < vector.length; d++) {
+        narrowed[d] = (float) vector[d]; // exact: the vectors were floats
+      }
+      vectors.add(narrowed);
+    }
+    return new NeighbourVote(vectors, y);
   }
 
   /**
@@ -135,7 +153,7 @@ final class HeadTraining {
     double[][] oof = outOfFold(x, y, folds(examples, FOLDS, FOLD_SEED), FOLDS);
     double alert = chooseAlertThreshold(oof, y, rules);
     double share = chooseTier3Share(oof, y, rules, alert);
-    return new SafetyHead(fit(x.whole(), y), alert, share, stamp);
+    return new SafetyHead(fit(x.whole(), y), neighbours(x.whole(), y), alert, share, stamp);
   }
 
   /**
@@ -216,7 +234,7 @@ final class HeadTraining {
       SafetyHead head = train(part, subset, select(rules, rows), "cv");
       for (int i = 0; i < tiers.length; i++) {
         if (fold[i] == f) {
-          tiers[i] = head.tier(riskiest(head.regression(), x.pieces()[i]));
+          tiers[i] = head.tier(riskiest(head, x.pieces()[i]));
         }
       }
     }

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -29,16 +31,25 @@ import java.util.Objects;
  */
 final class SafetyHead {
   static final String RESOURCE = "/dev/mia/safetymodel/safety-head.txt";
-  private static final String FORMAT = "mia-safety-head 1";
+  private static final String FORMAT = "mia-safety-head 2";
+
+  /** The regression's share of the blend; the neighbours' vote has the rest. */
+  static final double REGRESSION_WEIGHT = 0.3;
 
   private final LogisticRegression regression;
+  private final NeighbourVote neighbours;
   private final double alertThreshold;
   private final double tier3Share;
   private final String stamp;
 
   SafetyHead(
-      LogisticRegression regression, double alertThreshold, double tier3Share, String stamp) {
+      LogisticRegression regression,
+      NeighbourVote neighbours,
+      double alertThreshold,
+      double tier3Share,
+      String stamp) {
     this.regression = Objects.requireNonNull(regression, "regression == null");
+    this.neighbours = Objects.requireNonNull(neighbours, "neighbours == null");
     if (!(alertThreshold > 0 && alertThreshold <= 1) || !(tier3Share >= 0 && tier3Share <= 1)) {
       throw new IllegalArgumentException(
           "thresholds out of range: " + alertThreshold + ", " + tier3Share);
@@ -61,16 +72,23 @@ final class SafetyHead {
     return stamp;
   }
 
-  double[] probabilities(float[] embedding) {
-    double[] features = new double[embedding.length];
-    for (int i = 0; i < features.length; i++) {
-      features[i] = embedding[i];
+  /** {@return p(tier 1), p(tier 2), p(tier 3) of one piece: the regression and the vote blended} */
+  double[] probabilities(double[] piece) {
+    double[] fitted = regression.probabilities(piece);
+    double[] voted = neighbours.probabilities(piece);
+    double[] p = new double[3];
+    for (int t = 0; t < 3; t++) {
+      p[t] = REGRESSION_WEIGHT * fitted[t] + (1 - REGRESSION_WEIGHT) * voted[t];
     }
-    return regression.probabilities(features);
+    return p;
   }
 
-  LogisticRegression regression() {
-    return regression;
+  double[] probabilities(float[] piece) {
+    double[] widened = new double[piece.length];
+    for (int i = 0; i < widened.length; i++) {
+      widened[i] = piece[i];
+    }
+    return probabilities(widened);
   }
 
   /** {@return the tier of these probabilities (tier 1, 2, 3 in that order)} */
@@ -132,6 +150,20 @@ final class SafetyHead {
       }
       out.append('\n');
     }
+    // The neighbours: "n", the tier (0 to 2), the vector's floats as Base64 of their big-endian
+    // bits: exact, and a third of the size of decimal text.
+    for (int i = 0; i < neighbours.size(); i++) {
+      float[] vector = neighbours.vector(i);
+      ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES);
+      for (float value : vector) {
+        bytes.putFloat(value);
+      }
+      out.append("n ")
+          .append(neighbours.tier(i))
+          .append(' ')
+          .append(Base64.getEncoder().encodeToString(bytes.array()))
+          .append('\n');
+    }
     return out.toString();
   }
 
@@ -150,6 +182,8 @@ final class SafetyHead {
     double share = Double.NaN;
     int classes = -1;
     List<double[]> rows = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>();
+    List<Integer> tiers = new ArrayList<>();
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
@@ -160,6 +194,15 @@ final class SafetyHead {
         case "alert-threshold" -> alert = Double.parseDouble(parts[1]);
         case "tier3-share" -> share = Double.parseDouble(parts[1]);
         case "classes" -> classes = Integer.parseInt(parts[1]);
+        case "n" -> {
+          tiers.add(Integer.parseInt(parts[1]));
+          ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(parts[2]));
+          float[] vector = new float[bytes.remaining() / Float.BYTES];
+          for (int d = 0; d < vector.length; d++) {
+            vector[d] = bytes.getFloat();
+          }
+          vectors.add(vector);
+        }
         default -> {
           double[] row = new double[parts.length];
           for (int j = 0; j < parts.length; j++) {
@@ -169,11 +212,15 @@ final class SafetyHead {
         }
       }
     }
-    if (stamp == null || classes != 3 || rows.size() != classes) {
+    if (stamp == null || classes != 3 || rows.size() != classes || vectors.isEmpty()) {
       throw new IllegalArgumentException("incomplete safety head");
     }
     return new SafetyHead(
-        new LogisticRegression(rows.toArray(new double[0][])), alert, share, stamp);
+        new LogisticRegression(rows.toArray(new double[0][])),
+        new NeighbourVote(vectors, tiers.stream().mapToInt(Integer::intValue).toArray()),
+        alert,
+        share,
+        stamp);
   }
 
   /**
