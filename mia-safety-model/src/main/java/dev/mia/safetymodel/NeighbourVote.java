@@ -1,5 +1,6 @@
 package dev.mia.safetymodel;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,7 +21,10 @@ final class NeighbourVote {
   static final int K = 25;
   static final double SHARPNESS = 20;
 
-  private final float[][] vectors;
+  // All vectors one after another: one pass over contiguous memory per piece.
+  private final float[] vectors;
+  private final int dimensions;
+  private final int count;
   private final int[] tiers; // 0, 1, 2 for tiers 1, 2, 3
   private final double[] tierWeights;
 
@@ -30,7 +34,15 @@ final class NeighbourVote {
       throw new IllegalArgumentException(
           "need one tier per vector and at least " + K + " vectors, got " + vectors.size());
     }
-    this.vectors = vectors.toArray(new float[0][]);
+    this.count = vectors.size();
+    this.dimensions = vectors.get(0).length;
+    this.vectors = new float[count * dimensions];
+    for (int i = 0; i < count; i++) {
+      if (vectors.get(i).length != dimensions) {
+        throw new IllegalArgumentException("vectors of different lengths");
+      }
+      System.arraycopy(vectors.get(i), 0, this.vectors, i * dimensions, dimensions);
+    }
     this.tiers = tiers.clone();
     int[] counts = new int[3];
     for (int tier : tiers) {
@@ -43,11 +55,11 @@ final class NeighbourVote {
   }
 
   int size() {
-    return vectors.length;
+    return count;
   }
 
   float[] vector(int i) {
-    return vectors[i].clone();
+    return Arrays.copyOfRange(vectors, i * dimensions, (i + 1) * dimensions);
   }
 
   int tier(int i) {
@@ -59,12 +71,12 @@ final class NeighbourVote {
     int[] best = new int[K];
     double[] bestSimilarity = new double[K];
     int found = 0;
-    for (int i = 0; i < vectors.length; i++) {
-      float[] vector = vectors[i];
-      double similarity = 0;
-      for (int d = 0; d < vector.length; d++) {
-        similarity += piece[d] * vector[d];
-      }
+    float[] query = new float[dimensions];
+    for (int d = 0; d < dimensions; d++) {
+      query[d] = (float) piece[d];
+    }
+    for (int i = 0; i < count; i++) {
+      double similarity = dot(query, vectors, i * dimensions);
       if (found < K || similarity > bestSimilarity[found - 1]) {
         // insertion into the sorted top K; a later vector never displaces an equal earlier one
         int at = found < K ? found++ : K - 1;
@@ -88,5 +100,24 @@ final class NeighbourVote {
       votes[t] /= total;
     }
     return votes;
+  }
+
+  // Four running sums: the loop runs once per stored number, tens of thousands of times per piece.
+  private float dot(float[] query, float[] all, int offset) {
+    float a = 0;
+    float b = 0;
+    float c = 0;
+    float e = 0;
+    int d = 0;
+    for (; d + 3 < dimensions; d += 4) {
+      a += query[d] * all[offset + d];
+      b += query[d + 1] * all[offset + d + 1];
+      c += query[d + 2] * all[offset + d + 2];
+      e += query[d + 3] * all[offset + d + 3];
+    }
+    for (; d < dimensions; d++) {
+      a += query[d] * all[offset + d];
+    }
+    return (a + b) + (c + e);
   }
 }
