@@ -34,6 +34,11 @@ final class SessionFollowers<F> {
     }
   }
 
+  /** {@return whether any connection follows {@code sessionId}} */
+  boolean followed(String sessionId) {
+    return bySession.containsKey(sessionId);
+  }
+
   /** Runs {@code action} for each connection following {@code sessionId}. */
   void forEach(String sessionId, BiConsumer<Channel, F> action) {
     bySession.getOrDefault(sessionId, Map.of()).forEach(action);

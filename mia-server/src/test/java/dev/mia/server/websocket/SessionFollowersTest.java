@@ -1,6 +1,8 @@
 package dev.mia.server.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -43,6 +45,18 @@ class SessionFollowersTest {
     assertEquals(Map.of(), followersOf(following, "session_a"));
     assertEquals(Map.of(staying, "b"), followersOf(following, "session_b"));
     assertEquals(1, following.sessions());
+  }
+
+  @Test
+  void aSessionIsFollowedOnlyWhileAConnectionFollowsIt() {
+    SessionFollowers<String> following = new SessionFollowers<>();
+    EmbeddedChannel tab = new EmbeddedChannel();
+
+    assertFalse(following.followed("session_a"));
+    following.follow("session_a", tab, "a");
+    assertTrue(following.followed("session_a"));
+    following.unfollowAll(tab);
+    assertFalse(following.followed("session_a"));
   }
 
   @Test
