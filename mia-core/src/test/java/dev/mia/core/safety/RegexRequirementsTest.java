@@ -79,7 +79,7 @@ class RegexRequirementsTest {
         SafetyRules.builtIn().guards().stream()
             .filter(g -> g.pattern().startsWith("(?:(?:(?:i|i'm|"))
             .collect(Collectors.toList());
-    assertEquals(6, leadGuards.size());
+    assertEquals(7, leadGuards.size());
     leadGuards.forEach(
         g -> assertNotNull(RegexRequirements.leadingWords(g.pattern()), g.pattern()));
   }
