@@ -16,18 +16,21 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The trained part of the classifier: logistic-regression weights over the sentence embedding, and
- * the two thresholds that turn its three probabilities into a tier.
+ * The trained part of the classifier: logistic-regression weights over the sentence embedding, the
+ * training vectors whose {@link NeighbourVote vote} is blended with it, and the two thresholds that
+ * turn the three blended probabilities into a tier.
  *
- * <p>The decision: the <em>risk</em> is {@code p(tier 2) + p(tier 3)}. Below {@code alertThreshold}
- * the model says tier 1; it was chosen by cross-validation as the lowest threshold that keeps the
- * model's own tier-1 false alarms at or under 3%. At or above it, the model says tier 3 when {@code
- * p(tier 3) >= tier3Share * risk}, else tier 2: a share under one half leans to tier 3 when the two
- * are close, because a missed crisis costs more than a tier-3 alert for a tier-2 message.
+ * <p>The decision, for each piece of a message (its windows and sentences): the <em>risk</em> is
+ * {@code p(tier 2) + p(tier 3)}, and the piece with the highest risk decides. Below {@code
+ * alertThreshold} the model says tier 1; it was chosen by cross-validation as the lowest threshold
+ * that keeps the tier-1 false alarms of rules and model together at or under 3%. At or above it,
+ * the model says tier 3 when {@code p(tier 3) >= tier3Share * risk}, else tier 2: a share under one
+ * half leans to tier 3 when the two are close, because a missed crisis costs more than a tier-3
+ * alert for a tier-2 message.
  *
- * <p>Stored as text ({@code safety-head.txt}, written by {@link HeadTrainer} at build time) with
- * every number in Java's shortest round-trip form, so reading it back gives the same doubles.
- * Immutable and thread-safe.
+ * <p>Stored as text ({@code safety-head.txt}, written by {@link HeadTrainer} at build time): the
+ * weights in Java's shortest round-trip form, the vectors as Base64 of their float bits, so reading
+ * it back gives the same numbers. Immutable and thread-safe.
  */
 final class SafetyHead {
   static final String RESOURCE = "/dev/mia/safetymodel/safety-head.txt";
