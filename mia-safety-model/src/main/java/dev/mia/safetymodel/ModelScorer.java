@@ -25,7 +25,9 @@ interface ModelScorer extends AutoCloseable {
 
       @Override
       public void close() {
-        embedder.close();
+        try (embedder) {
+          head.close();
+        }
       }
     };
   }

@@ -111,8 +111,14 @@ public final class SafetyModels {
      * @throws IllegalStateException if the model or the trained head cannot be loaded
      */
     public SafetyModelClassifier build() {
-      SafetyHead head = SafetyHead.load();
       SentenceEmbedder embedder = new SentenceEmbedder(intraOpThreads);
+      SafetyHead head;
+      try {
+        head = SafetyHead.load().accelerated();
+      } catch (RuntimeException e) {
+        embedder.close();
+        throw e;
+      }
       return new ModelSafetyClassifier(
           rules, ModelScorer.of(embedder, head), threads, queueCapacity, 5_000);
     }

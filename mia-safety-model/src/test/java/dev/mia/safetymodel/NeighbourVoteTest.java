@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class NeighbourVoteTest {
@@ -57,5 +58,43 @@ class NeighbourVoteTest {
     double[] p = new NeighbourVote(vectors, tiers).probabilities(new double[] {0, 1});
 
     assertEquals(1.0, p[0] + p[1] + p[2], 1e-12);
+  }
+
+  @Test
+  void theAcceleratedVoteIsTheVoteOfTheScan() {
+    Random random = new Random(11);
+    List<float[]> vectors = new ArrayList<>();
+    int[] tiers = new int[600];
+    for (int i = 0; i < 600; i++) {
+      // clusters, and exact copies, so that near-ties and ties occur
+      float[] v = i % 7 == 0 && i > 0 ? vectors.get(i - 1) : randomUnit(random, 24);
+      vectors.add(v);
+      tiers[i] = random.nextInt(3);
+    }
+    NeighbourVote scan = new NeighbourVote(vectors, tiers);
+    try (NeighbourVote accelerated = scan.accelerated()) {
+      for (int q = 0; q < 300; q++) {
+        float[] query = q % 3 == 0 ? vectors.get(random.nextInt(600)) : randomUnit(random, 24);
+        double[] piece = new double[query.length];
+        for (int d = 0; d < piece.length; d++) {
+          piece[d] = query[d];
+        }
+
+        assertArrayEquals(scan.probabilities(piece), accelerated.probabilities(piece), 0.0);
+      }
+    }
+  }
+
+  private static float[] randomUnit(Random random, int dimensions) {
+    float[] v = new float[dimensions];
+    double norm = 0;
+    for (int d = 0; d < dimensions; d++) {
+      v[d] = (float) random.nextGaussian();
+      norm += v[d] * v[d];
+    }
+    for (int d = 0; d < dimensions; d++) {
+      v[d] = (float) (v[d] / Math.sqrt(norm));
+    }
+    return v;
   }
 }
