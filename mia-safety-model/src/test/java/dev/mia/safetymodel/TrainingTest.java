@@ -38,7 +38,7 @@ class TrainingTest {
     }
     int trainingOnly = 0;
     for (SafetyModelTraining.Example e : split.training()) {
-      if (e.id().matches("[CEG]-.*")) {
+      if (e.id().matches("[CEGI]-.*")) {
         trainingOnly++;
       } else if (!e.id().startsWith("dev-")) {
         strata.computeIfAbsent(e.tier() + e.category(), k -> new int[2])[1]++;
@@ -62,7 +62,7 @@ class TrainingTest {
         later++;
       }
     }
-    assertEquals(593 + 590 + 581, later);
+    assertEquals(593 + 590 + 581 + 590, later);
     split.heldOut().forEach(e -> assertTrue(e.id().matches("[ab]-.*"), e.id()));
   }
 

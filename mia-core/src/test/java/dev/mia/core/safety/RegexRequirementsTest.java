@@ -79,7 +79,7 @@ class RegexRequirementsTest {
         SafetyRules.builtIn().guards().stream()
             .filter(g -> g.pattern().startsWith("(?:(?:(?:i|i'm|"))
             .collect(Collectors.toList());
-    assertEquals(7, leadGuards.size());
+    assertEquals(8, leadGuards.size());
     leadGuards.forEach(
         g -> assertNotNull(RegexRequirements.leadingWords(g.pattern()), g.pattern()));
   }
