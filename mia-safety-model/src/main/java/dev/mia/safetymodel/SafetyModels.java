@@ -8,13 +8,14 @@ import java.util.Objects;
 /**
  * Builds the safety classifier that combines mia-core's rules with a local sentence-embedding
  * model: bge-small-en-v1.5 (quantized, shipped in a Maven artifact, run in-process by ONNX Runtime;
- * nothing is downloaded at run time) under a logistic-regression head trained at build time from
- * the labelled data in {@code mia-safety-model/data}.
+ * nothing is downloaded at run time) under a head trained at build time from the labelled data in
+ * {@code mia-safety-model/data} (a logistic regression blended with the vote of the nearest
+ * training messages), reading the message whole and sentence by sentence.
  *
  * <p>The tier is the higher of the rules' tier and the model's; the model speaks only when its
- * confidence passes a threshold chosen by cross-validation to keep its own tier-1 false alarms
- * under 3%. See {@code docs/DETECTION.md} for the figures, and {@link SafetyModelClassifier} for
- * the threading contract.
+ * confidence passes a threshold chosen by cross-validation to keep the tier-1 false alarms of rules
+ * and model together under 3%. See {@code docs/DETECTION.md} for the figures, and {@link
+ * SafetyModelClassifier} for the threading contract.
  *
  * <pre>{@code
  * SafetyModelClassifier classifier = SafetyModels.standard();
@@ -23,7 +24,7 @@ import java.util.Objects;
  * classifier.close();
  * }</pre>
  *
- * <p>Each call builds a new classifier that loads the model (about half a second and 60 MB of
+ * <p>Each call builds a new classifier that loads the model (about a second, and 150 MB or more of
  * native memory): build one and share it.
  */
 public final class SafetyModels {
