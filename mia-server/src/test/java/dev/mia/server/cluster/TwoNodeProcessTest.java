@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.json.JSONArray;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,8 +90,8 @@ class TwoNodeProcessTest {
       String token = token(a, "both-" + System.nanoTime());
       try (TestClient onA = connect(a, token);
           TestClient onB = connect(b, token)) {
-        String sessionId = join(onA, null).getString("sessionId");
-        assertEquals(sessionId, join(onB, sessionId).getString("sessionId"), "B finds A's session");
+        String sessionId = onA.join(null).getString("sessionId");
+        assertEquals(sessionId, onB.join(sessionId).getString("sessionId"), "B finds A's session");
 
         sendAndCompare(onA, onB, sessionId, "sent on A");
         sendAndCompare(onB, onA, sessionId, "and now on B");
@@ -103,7 +102,7 @@ class TwoNodeProcessTest {
                 "assistant:" + fake.replyText(),
                 "user:and now on B",
                 "assistant:" + fake.replyText()),
-            entries(join(onB, sessionId)),
+            TestClient.historyOf(onB.join(sessionId)),
             "one history, stored once");
       }
     }
@@ -118,8 +117,8 @@ class TwoNodeProcessTest {
       String sessionId;
       try (TestClient onB = connect(b, token)) {
         try (TestClient onA = connect(a, token)) {
-          sessionId = join(onA, null).getString("sessionId");
-          join(onB, sessionId);
+          sessionId = onA.join(null).getString("sessionId");
+          onB.join(sessionId);
 
           onA.emit("message", json("sessionId", sessionId, "message", "are you there?"));
           onA.await("message_chunk");
@@ -131,7 +130,7 @@ class TwoNodeProcessTest {
 
         // The tab whose server died connects to B, as a load balancer would send it.
         try (TestClient moved = connect(b, token)) {
-          List<String> afterKill = entries(join(moved, sessionId));
+          List<String> afterKill = TestClient.historyOf(moved.join(sessionId));
           assertEquals(1, afterKill.size(), afterKill.toString());
           assertTrue(
               afterKill.get(0).equals("user:are you there?:pending:")
@@ -150,7 +149,7 @@ class TwoNodeProcessTest {
                   "user:are you there?:interrupted:REPLY_INTERRUPTED",
                   "user:still there?",
                   "assistant:" + fake.replyText()),
-              entries(join(moved, sessionId)),
+              TestClient.historyOf(moved.join(sessionId)),
               "the cut-off message is kept and marked, so the client may send it again");
           String lastRequest =
               lastUserContent(fake.chatRequests().get(fake.chatRequests().size() - 1));
@@ -206,26 +205,6 @@ class TwoNodeProcessTest {
   private static TestClient connect(ServerProcess server, String token) {
     return TestClient.connect(server.url(), Transport.WEBSOCKET, Optional.of(token), Map.of())
         .connected();
-  }
-
-  private static JSONObject join(TestClient client, String sessionId) {
-    client.emit("join_session", json("sessionId", sessionId));
-    return client.await("session_created");
-  }
-
-  /** {@return each history entry as {@code role:content}, with {@code :status:code} if marked} */
-  private static List<String> entries(JSONObject session) {
-    JSONArray history = session.getJSONArray("conversationHistory");
-    List<String> entries = new ArrayList<>();
-    for (int i = 0; i < history.length(); i++) {
-      JSONObject m = history.getJSONObject(i);
-      entries.add(
-          m.getString("role")
-              + ":"
-              + m.getString("content")
-              + (m.has("status") ? ":" + m.getString("status") + ":" + m.optString("code") : ""));
-    }
-    return entries;
   }
 
   private static Event last(List<Event> events) {

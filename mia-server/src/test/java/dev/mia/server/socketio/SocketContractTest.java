@@ -41,16 +41,11 @@ class SocketContractTest {
     return TestClient.connect(server.url(), transport).connected();
   }
 
-  private static JSONObject join(TestClient client, Object sessionId) {
-    client.emit("join_session", json("sessionId", sessionId));
-    return client.await("session_created");
-  }
-
   @ParameterizedTest
   @EnumSource(Transport.class)
   void joinWithoutIdCreatesSessionInInitialState(Transport transport) {
     try (TestClient client = anonymous(transport)) {
-      JSONObject session = join(client, null);
+      JSONObject session = client.join(null);
 
       assertTrue(session.getString("sessionId").startsWith("session_"));
       assertTrue(session.getString("userId").startsWith("anon_"));
@@ -81,7 +76,7 @@ class SocketContractTest {
   @EnumSource(Transport.class)
   void messageStreamsChunksWhoseConcatenationIsTheCompleteMessage(Transport transport) {
     try (TestClient client = anonymous(transport)) {
-      String sessionId = join(client, null).getString("sessionId");
+      String sessionId = client.join(null).getString("sessionId");
 
       client.emit(
           "message", json("sessionId", sessionId, "message", "Hello, I need someone to talk to"));
@@ -109,7 +104,7 @@ class SocketContractTest {
     List<String> reply = java.util.Collections.nCopies(tokens, "\u00e9\" ");
     server.fake().replyTokens(reply);
     try (TestClient client = anonymous(Transport.WEBSOCKET)) {
-      String sessionId = join(client, null).getString("sessionId");
+      String sessionId = client.join(null).getString("sessionId");
 
       client.emit("message", json("sessionId", sessionId, "message", "hello"));
       List<Event> events = client.until("message_complete");
@@ -130,7 +125,7 @@ class SocketContractTest {
   @EnumSource(Transport.class)
   void crisisMessageRaisesTierThreeAlertBeforeTheFirstChunk(Transport transport) {
     try (TestClient client = anonymous(transport)) {
-      String sessionId = join(client, null).getString("sessionId");
+      String sessionId = client.join(null).getString("sessionId");
 
       client.emit("message", json("sessionId", sessionId, "message", "I want to die"));
       List<Event> events = client.until("message_complete");
@@ -151,7 +146,7 @@ class SocketContractTest {
   void rejoinReturnsTheFullHistoryWithTimestamps(Transport transport) {
     String sessionId;
     try (TestClient first = anonymous(transport)) {
-      sessionId = join(first, null).getString("sessionId");
+      sessionId = first.join(null).getString("sessionId");
       first.emit("message", json("sessionId", sessionId, "message", "Hello Mia!"));
       first.await("message_complete");
 
@@ -173,11 +168,11 @@ class SocketContractTest {
   @EnumSource(Transport.class)
   void statedAgeSetsAgeAndMirrorLearningMode(Transport transport) {
     try (TestClient client = anonymous(transport)) {
-      String sessionId = join(client, null).getString("sessionId");
+      String sessionId = client.join(null).getString("sessionId");
       client.emit("message", json("sessionId", sessionId, "message", "Hi, I'm 10 years old"));
       client.await("message_complete");
 
-      JSONObject session = join(client, sessionId);
+      JSONObject session = client.join(sessionId);
 
       assertEquals(10, session.getInt("age"));
       assertEquals("MIRROR_LEARNING", session.getString("mode"));
@@ -190,7 +185,7 @@ class SocketContractTest {
     String token = server.token("user123");
     try (TestClient client =
         TestClient.connect(server.url(), transport, Optional.of(token), Map.of()).connected()) {
-      assertEquals("user123", join(client, null).getString("userId"));
+      assertEquals("user123", client.join(null).getString("userId"));
     }
   }
 
@@ -205,7 +200,7 @@ class SocketContractTest {
                 Optional.empty(),
                 Map.of("Authorization", List.of("Bearer " + token)))
             .connected()) {
-      assertEquals("header-user", join(client, null).getString("userId"));
+      assertEquals("header-user", client.join(null).getString("userId"));
     }
   }
 
@@ -215,7 +210,7 @@ class SocketContractTest {
     try (TestClient client =
         TestClient.connect(server.url(), transport, Optional.of("not-a-jwt"), Map.of())
             .connected()) {
-      assertTrue(join(client, null).getString("userId").startsWith("anon_"));
+      assertTrue(client.join(null).getString("userId").startsWith("anon_"));
     }
   }
 
@@ -226,7 +221,7 @@ class SocketContractTest {
         new TokenService("another-secret-that-is-also-long-enough-for-hs256").issue("user123");
     try (TestClient client =
         TestClient.connect(server.url(), transport, Optional.of(forged), Map.of()).connected()) {
-      assertTrue(join(client, null).getString("userId").startsWith("anon_"));
+      assertTrue(client.join(null).getString("userId").startsWith("anon_"));
     }
   }
 
@@ -247,7 +242,7 @@ class SocketContractTest {
   @EnumSource(Transport.class)
   void modelIsAskedWithModelTemperatureSystemPromptAndHistoryInOrder(Transport transport) {
     try (TestClient client = anonymous(transport)) {
-      String sessionId = join(client, null).getString("sessionId");
+      String sessionId = client.join(null).getString("sessionId");
       client.emit("message", json("sessionId", sessionId, "message", "first message " + transport));
       client.await("message_complete");
       client.emit(
@@ -279,12 +274,12 @@ class SocketContractTest {
   void anotherUsersSessionIdStartsAFreshSessionAndRefusesMessages(Transport transport) {
     String owned;
     try (TestClient owner = anonymous(transport)) {
-      owned = join(owner, null).getString("sessionId");
+      owned = owner.join(null).getString("sessionId");
       owner.emit("message", json("sessionId", owned, "message", "private words"));
       owner.await("message_complete");
 
       try (TestClient other = anonymous(transport)) {
-        JSONObject joined = join(other, owned);
+        JSONObject joined = other.join(owned);
         assertNotEquals(owned, joined.getString("sessionId"));
         assertEquals(0, joined.getJSONArray("conversationHistory").length());
 

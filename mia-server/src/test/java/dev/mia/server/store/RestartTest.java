@@ -15,12 +15,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.json.JSONArray;
 import org.json.JSONObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,24 +66,6 @@ class RestartTest {
     return TestClient.connect(url, Transport.WEBSOCKET, Optional.of(token), Map.of()).connected();
   }
 
-  private static JSONObject join(TestClient client, Object sessionId) {
-    client.emit("join_session", json("sessionId", sessionId == null ? JSONObject.NULL : sessionId));
-    return client.await("session_created");
-  }
-
-  private static List<String> entries(JSONArray history) {
-    List<String> entries = new ArrayList<>();
-    for (int i = 0; i < history.length(); i++) {
-      JSONObject m = history.getJSONObject(i);
-      entries.add(
-          m.getString("role")
-              + ":"
-              + m.getString("content")
-              + (m.has("status") ? ":" + m.getString("status") + ":" + m.optString("code") : ""));
-    }
-    return entries;
-  }
-
   @ParameterizedTest
   @EnumSource(Store.class)
   void aConversationSurvivesAKillAndARestart(Store store) throws Exception {
@@ -97,7 +77,7 @@ class RestartTest {
       reply = fake.replyText();
       try (ServerProcess first = ServerProcess.start(env(store, fake, dataDir));
           TestClient client = connect(first.url(), token(first.url(), userId))) {
-        sessionId = join(client, null).getString("sessionId");
+        sessionId = client.join(null).getString("sessionId");
         for (String text : List.of("first message", "second message")) {
           client.emit("message", json("sessionId", sessionId, "message", text));
           client.await("message_complete");
@@ -107,7 +87,7 @@ class RestartTest {
 
       try (ServerProcess second = ServerProcess.start(env(store, fake, dataDir));
           TestClient client = connect(second.url(), token(second.url(), userId))) {
-        JSONObject resumed = join(client, sessionId);
+        JSONObject resumed = client.join(sessionId);
 
         assertEquals(sessionId, resumed.getString("sessionId"));
         assertTrue(resumed.getBoolean("resumed"));
@@ -117,7 +97,7 @@ class RestartTest {
                 "assistant:" + reply,
                 "user:second message",
                 "assistant:" + reply),
-            entries(resumed.getJSONArray("conversationHistory")));
+            TestClient.historyOf(resumed));
       }
     }
   }
@@ -132,7 +112,7 @@ class RestartTest {
     try (FakeOpenAi fake = FakeOpenAi.start().tokenDelay(Duration.ofMillis(300))) {
       try (ServerProcess first = ServerProcess.start(env(store, fake, dataDir));
           TestClient client = connect(first.url(), token(first.url(), userId))) {
-        sessionId = join(client, null).getString("sessionId");
+        sessionId = client.join(null).getString("sessionId");
         client.emit("message", json("sessionId", sessionId, "message", "are you there?"));
         client.await("message_chunk");
 
@@ -141,14 +121,14 @@ class RestartTest {
 
       try (ServerProcess second = ServerProcess.start(env(store, fake, dataDir));
           TestClient client = connect(second.url(), token(second.url(), userId))) {
-        JSONObject resumed = join(client, sessionId);
-        List<String> history = entries(resumed.getJSONArray("conversationHistory"));
+        JSONObject resumed = client.join(sessionId);
+        List<String> history = TestClient.historyOf(resumed);
 
         assertEquals(
             List.of("user:are you there?:interrupted:REPLY_INTERRUPTED"), history, "kept, marked");
         client.emit("message", json("sessionId", sessionId, "message", "are you there?"));
         assertEquals(fake.replyText(), client.await("message_complete").getString("message"));
-        List<String> after = entries(join(client, sessionId).getJSONArray("conversationHistory"));
+        List<String> after = TestClient.historyOf(client.join(sessionId));
         assertEquals(3, after.size(), after.toString());
         assertFalse(after.get(2).contains("interrupted"), after.toString());
       }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.json.JSONArray;
 import org.json.JSONObject;
 
 /**
@@ -200,6 +201,33 @@ public final class TestClient implements AutoCloseable {
 
   private static List<String> names(List<Event> events) {
     return events.stream().map(Event::name).toList();
+  }
+
+  /**
+   * Emits {@code join_session} for {@code sessionId} (null: a new session) and {@return the {@code
+   * session_created} payload}
+   */
+  public JSONObject join(String sessionId) {
+    emit("join_session", json("sessionId", sessionId));
+    return await("session_created");
+  }
+
+  /**
+   * {@return each entry of a {@code session_created} payload's history as {@code role:content},
+   * with {@code :status:code} added when it is marked}
+   */
+  public static List<String> historyOf(JSONObject session) {
+    JSONArray history = session.getJSONArray("conversationHistory");
+    List<String> entries = new ArrayList<>();
+    for (int i = 0; i < history.length(); i++) {
+      JSONObject m = history.getJSONObject(i);
+      entries.add(
+          m.getString("role")
+              + ":"
+              + m.getString("content")
+              + (m.has("status") ? ":" + m.getString("status") + ":" + m.optString("code") : ""));
+    }
+    return entries;
   }
 
   /**
