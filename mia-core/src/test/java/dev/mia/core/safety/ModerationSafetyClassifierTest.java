@@ -31,7 +31,7 @@ class ModerationSafetyClassifierTest {
     fake.flagSelfHarm(true);
     assertEquals(
         new SafetyAssessment(SafetyTier.CRITICAL, "moderation-self-harm"),
-        classifier.assess("i'm going to do it tonight"));
+        classifier.assess("everything is arranged now and i feel oddly calm"));
   }
 
   @Test

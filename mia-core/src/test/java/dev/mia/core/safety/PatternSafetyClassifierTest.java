@@ -173,6 +173,82 @@ class PatternSafetyClassifierTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "honestly thinking of logging off from life",
+        "sometimes i just want to delete myself",
+        "i'd rather be six feet under than go back there",
+        "i keep hoping the bus crashes on the way to camp",
+        "wouldn't mind if i never woke up honestly",
+        "please tell my dad i'm sorry, i can't tell him myself",
+        "make sure my sister knows it wasn't her fault",
+        "none of this will matter soon anyway",
+        "i'm not going to be around after this weekend",
+        "by the time anyone reads this i'll be somewhere else",
+        "i'm doing it tonight after my parents fall asleep",
+        "this will be my last christmas, i've decided"
+      })
+  void euphemismsLastMessagesAndPlansWithATimeAreTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "does it hurt to die, like really",
+        "how long would it take to bleed out",
+        "how do i make sure i don't wake up",
+        "could someone overdose on benadryl",
+        "if i took everything in my mom's medicine cabinet would that work"
+      })
+  void methodQuestionsWithoutTheUsualWordsAreTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "i dig my nails in until it bleeds when i panic",
+        "how do i hide marks on my arms before swim",
+        "my wrist is still bleeding from earlier",
+        "been cutting on my legs since spring",
+        "i've been wanting to cut for days now"
+      })
+  void selfHarmDescribedIndirectlyIsTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "my plug stopped answering and i need something for friday",
+        "i've been buying my friend's adderall before every exam",
+        "i lied to my doctor so i could get more of my pain pills",
+        "there's a water bottle full of vodka in my locker",
+        "my stepdad said he'll break my arm if i tell anyone",
+        "my girlfriend tracks my location all day",
+        "i have to earn dinner by doing crunches first",
+        "i know the combination to my uncle's gun safe",
+        "there's a rope in my closet"
+      })
+  void slangControlAndBareMeansAreTierTwo(String message) {
+    assertEquals(SafetyTier.MODERATE, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "bye forever (jk see you after practice)",
+        "goodbye until tomorrow, this is my last message today",
+        "i wanted to die when i tripped on stage lol",
+        "there's a gun in the house but it's locked in a safe and i never touch it",
+        "the plug for my charger broke"
+      })
+  void jokingGoodbyesHyperboleAndLockedAwayMeansStayTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
         "i've been self harming again",
         "I've been hurting myself to cope",
         "i cut my thighs so no one sees",
