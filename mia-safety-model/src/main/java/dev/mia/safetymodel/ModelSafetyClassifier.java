@@ -24,17 +24,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The pool is a {@link ThreadPoolExecutor} with a fixed number of daemon threads and an {@link
  * ArrayBlockingQueue}; its default abort policy throws {@link RejectedExecutionException} on a full
- * queue, which {@link #assessAsync} turns into the rules' answer. Logs carry counts and exception
- * types, never message text.
+ * queue, which {@link #assessAsync} turns into the rules' answer. With a queue wait, a message that
+ * no model thread has taken when it runs out gets the rules' answer then, and is never scored: on a
+ * machine the model cannot keep up with, the backlog is shed instead of delaying every reply. Logs
+ * carry counts and exception types, never message text.
  */
 final class ModelSafetyClassifier implements SafetyModelClassifier {
   private static final Logger log = LoggerFactory.getLogger(ModelSafetyClassifier.class);
   private static final AtomicInteger POOLS = new AtomicInteger();
+  private static final int WAITING = 0;
+  private static final int RUNNING = 1;
+  private static final int SHED = 2;
 
   private final SafetyClassifier rules;
   private final ModelScorer scorer;
   private final ThreadPoolExecutor pool;
   private final long closeWaitMillis;
+  private final long queueWaitMillis;
   private final AtomicLong fallbacks = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final Object closeLock = new Object();
@@ -47,7 +53,9 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
       ModelScorer scorer,
       int threads,
       int queueCapacity,
+      long queueWaitMillis, // 0: no bound
       long closeWaitMillis) {
+    this.queueWaitMillis = queueWaitMillis;
     this.rules = Objects.requireNonNull(rules, "rules == null");
     this.scorer = Objects.requireNonNull(scorer, "scorer == null");
     this.closeWaitMillis = closeWaitMillis;
@@ -87,6 +95,11 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
       log.debug("safety model queue full or closed; rules' tier only (fallback {})", count);
       return CompletableFuture.completedFuture(byRules);
     }
+    if (queueWaitMillis > 0) {
+      // Runs on the JDK's shared delay thread; shed() only flips a flag and completes the stage.
+      CompletableFuture.delayedExecutor(queueWaitMillis, TimeUnit.MILLISECONDS, Runnable::run)
+          .execute(job::shed);
+    }
     return job.result;
   }
 
@@ -110,14 +123,27 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
     final String message;
     final SafetyAssessment byRules;
     final CompletableFuture<SafetyAssessment> result = new CompletableFuture<>();
+    // NEW until a model thread takes it (RUNNING) or its wait runs out first (SHED).
+    final java.util.concurrent.atomic.AtomicInteger state =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     Job(String message, SafetyAssessment byRules) {
       this.message = message;
       this.byRules = byRules;
     }
 
+    void shed() {
+      if (state.compareAndSet(WAITING, SHED)) {
+        fallbacks.incrementAndGet();
+        result.complete(byRules);
+      }
+    }
+
     @Override
     public void run() {
+      if (!state.compareAndSet(WAITING, RUNNING)) {
+        return;
+      }
       SafetyAssessment combined = byRules;
       try {
         combined = byRules.max(scorer.score(message));

@@ -11,9 +11,11 @@ import java.util.concurrent.CompletionStage;
  * <p>{@link #assessAsync} never runs the model on the calling thread: it runs the rules there (a
  * millisecond or less), queues the model on the classifier's bounded pool and returns at once. When
  * the queue is full, or the classifier is closed, the stage completes at once with the rules'
- * assessment alone and {@link #fallbacks()} counts it: the caller never waits for a slot. If the
- * model fails on a message, the rules' assessment stands too ({@link #failures()}). The stage never
- * completes exceptionally.
+ * assessment alone and {@link #fallbacks()} counts it: the caller never waits for a slot. With a
+ * queue wait ({@link SafetyModels.Builder#queueWait}), a message no model thread has taken by then
+ * completes with the rules' assessment too, and counts the same way. If the model fails on a
+ * message, the rules' assessment stands too ({@link #failures()}). The stage never completes
+ * exceptionally.
  *
  * <p>{@link #assess} waits for the model's answer, blocking the calling thread; use it only off any
  * event loop (tests, batch evaluation). Thread-safe.
@@ -29,7 +31,8 @@ public interface SafetyModelClassifier extends SafetyClassifier, AutoCloseable {
   SafetyAssessment assess(String message);
 
   /**
-   * {@return how many messages got the rules' answer alone because the queue was full or closed}
+   * {@return how many messages got the rules' answer alone because the queue was full or closed, or
+   * they waited past the queue wait}
    */
   long fallbacks();
 

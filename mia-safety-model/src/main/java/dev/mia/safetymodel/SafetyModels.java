@@ -3,6 +3,7 @@ package dev.mia.safetymodel;
 import dev.mia.core.safety.SafetyAssessment;
 import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyClassifiers;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -54,8 +55,24 @@ public final class SafetyModels {
     private int threads = 1;
     private int intraOpThreads = 1;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private long queueWaitMillis;
 
     private Builder() {}
+
+    /**
+     * How long a message may wait for a model thread, from 1 ms to 60 s; by default it waits until
+     * one is free (the queue's capacity still bounds the backlog). Past the wait it gets the rules'
+     * answer and counts in {@link SafetyModelClassifier#fallbacks()}; a message the model has
+     * started is always finished.
+     */
+    public Builder queueWait(Duration wait) {
+      Objects.requireNonNull(wait, "wait == null");
+      if (wait.compareTo(Duration.ofMillis(1)) < 0 || wait.compareTo(Duration.ofSeconds(60)) > 0) {
+        throw new IllegalArgumentException("queueWait must be from 1 ms to 60 s, was " + wait);
+      }
+      this.queueWaitMillis = wait.toMillis();
+      return this;
+    }
 
     /** The rules whose tier the model can raise; default {@link SafetyClassifiers#standard()}. */
     public Builder rules(SafetyClassifier rules) {
@@ -121,7 +138,7 @@ public final class SafetyModels {
         throw e;
       }
       return new ModelSafetyClassifier(
-          rules, ModelScorer.of(embedder, head), threads, queueCapacity, 5_000);
+          rules, ModelScorer.of(embedder, head), threads, queueCapacity, queueWaitMillis, 5_000);
     }
 
     @Override
@@ -134,6 +151,8 @@ public final class SafetyModels {
           + intraOpThreads
           + ", queueCapacity="
           + queueCapacity
+          + ", queueWaitMillis="
+          + (queueWaitMillis == 0 ? "unbounded" : queueWaitMillis)
           + "}";
     }
   }

@@ -33,6 +33,7 @@ class ModelSafetyClassifierTest {
   /** A scorer that answers from a function, optionally waiting for a latch first. */
   private static final class FakeScorer implements ModelScorer {
     final Set<String> threads = ConcurrentHashMap.newKeySet();
+    final Set<String> scored = ConcurrentHashMap.newKeySet();
     final CountDownLatch release;
     final CountDownLatch started = new CountDownLatch(1);
     final AtomicBoolean closed = new AtomicBoolean();
@@ -47,6 +48,7 @@ class ModelSafetyClassifierTest {
     @Override
     public SafetyAssessment score(String message) {
       threads.add(Thread.currentThread().getName());
+      scored.add(message);
       started.countDown();
       if (release != null) {
         try {
@@ -66,7 +68,7 @@ class ModelSafetyClassifierTest {
 
   private static ModelSafetyClassifier classifier(
       SafetyClassifier rules, ModelScorer scorer, int queue) {
-    return new ModelSafetyClassifier(rules, scorer, 1, queue, 2_000);
+    return new ModelSafetyClassifier(rules, scorer, 1, queue, 0, 2_000);
   }
 
   @Test
@@ -139,6 +141,32 @@ class ModelSafetyClassifierTest {
   }
 
   @Test
+  void aMessageNoModelThreadTakesWithinTheWaitGetsTheRulesAnswerAndIsNeverScored()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    FakeScorer scorer = new FakeScorer(release, m -> MODEL_THREE);
+    try (ModelSafetyClassifier classifier =
+        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 20, 2_000)) {
+      CompletableFuture<SafetyAssessment> running =
+          classifier.assessAsync("one").toCompletableFuture();
+      assertTrue(scorer.started.await(10, TimeUnit.SECONDS));
+
+      CompletableFuture<SafetyAssessment> waiting =
+          classifier.assessAsync("two").toCompletableFuture();
+
+      assertEquals(
+          RULES_TWO,
+          waiting.get(10, TimeUnit.SECONDS),
+          "the model is still busy with the first message");
+      assertEquals(1, classifier.fallbacks());
+      release.countDown();
+      assertEquals(MODEL_THREE, running.join(), "a message the model has started is finished");
+      classifier.assess("three"); // the model thread has moved past "two"'s place in the queue
+      assertFalse(scorer.scored.contains("two"));
+    }
+  }
+
+  @Test
   void aFailingModelLeavesTheRulesAnswerAndCountsIt() {
     FakeScorer scorer =
         new FakeScorer(
@@ -184,7 +212,8 @@ class ModelSafetyClassifierTest {
   void messagesStillQueuedWhenCloseGivesUpGetTheRulesAnswer() throws InterruptedException {
     CountDownLatch release = new CountDownLatch(1);
     FakeScorer scorer = new FakeScorer(release, m -> MODEL_THREE);
-    ModelSafetyClassifier classifier = new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 4, 200);
+    ModelSafetyClassifier classifier =
+        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 4, 0, 200);
     CompletableFuture<SafetyAssessment> running =
         classifier.assessAsync("one").toCompletableFuture();
     assertTrue(scorer.started.await(10, TimeUnit.SECONDS));
@@ -205,7 +234,7 @@ class ModelSafetyClassifierTest {
         new FakeScorer(null, m -> m.startsWith("bad") ? MODEL_THREE : SafetyAssessment.NORMAL);
     ExecutorService callers = Executors.newFixedThreadPool(8);
     try (ModelSafetyClassifier classifier =
-        new ModelSafetyClassifier(m -> SafetyAssessment.NORMAL, scorer, 2, 1_000, 2_000)) {
+        new ModelSafetyClassifier(m -> SafetyAssessment.NORMAL, scorer, 2, 1_000, 0, 2_000)) {
       List<Future<SafetyAssessment>> answers = new ArrayList<>();
       for (int i = 0; i < 400; i++) {
         String message = (i % 2 == 0 ? "bad " : "good ") + i;

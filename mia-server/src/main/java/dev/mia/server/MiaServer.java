@@ -185,6 +185,10 @@ public final class MiaServer implements AutoCloseable {
     metrics.connections("websocket", () -> socketIo.connections(Transport.WEBSOCKET));
     metrics.connections("polling", () -> socketIo.connections(Transport.POLLING));
     metrics.readiness(() -> readiness.lastKnown().map(ready -> ready ? 1 : 0).orElse(null));
+    safetyModel.ifPresent(
+        model ->
+            metrics.safetyModelFallbacks(
+                model, SafetyModelClassifier::fallbacks, SafetyModelClassifier::failures));
   }
 
   /**
@@ -364,7 +368,8 @@ public final class MiaServer implements AutoCloseable {
       return Optional.empty();
     }
     long started = System.nanoTime();
-    SafetyModelClassifier classifier = SafetyModels.standard();
+    SafetyModelClassifier classifier =
+        SafetyModels.builder().queueWait(config.safetyModelWait()).build();
     log.info(
         "safety model loaded in {} ms: the rules and a local embedding model judge each message",
         (System.nanoTime() - started) / 1_000_000);

@@ -41,6 +41,7 @@ final class EnvironmentReader {
     text("MIA_MODEL_CLIENT").map(EnvironmentReader::modelClient).ifPresent(b::modelClient);
     bool("MIA_MODERATION").ifPresent(b::moderation);
     bool("MIA_SAFETY_MODEL").ifPresent(b::safetyModel);
+    duration("MIA_SAFETY_MODEL_WAIT").ifPresent(b::safetyModelWait);
     b.jwtSecret(text("JWT_SECRET"));
     text("ALLOWED_ORIGINS").map(EnvironmentReader::origins).ifPresent(b::allowedOrigins);
     text("LOG_LEVEL").ifPresent(b::logLevel);

@@ -35,7 +35,8 @@ import java.util.Optional;
  * @param modelClient which client streams from the model ({@code MIA_MODEL_CLIENT})
  * @param moderation whether OpenAI's moderation endpoint gives a second safety opinion
  * @param safetyModel whether the local sentence-embedding model gives a second safety opinion
- *     beside the rules ({@code MIA_SAFETY_MODEL})
+ * @param safetyModelWait how long a message may wait for the safety model's thread before it goes
+ *     on with the rules' tier alone beside the rules ({@code MIA_SAFETY_MODEL})
  * @param jwtSecret the HS256 secret; empty means a random one per process (development only)
  * @param allowedOrigins browser origins allowed besides the server's own, normalised; {@code *} for
  *     any
@@ -90,6 +91,7 @@ public record ServerConfig(
     ModelClient modelClient,
     boolean moderation,
     boolean safetyModel,
+    Duration safetyModelWait,
     Optional<String> jwtSecret,
     List<String> allowedOrigins,
     String logLevel,
@@ -189,6 +191,7 @@ public record ServerConfig(
     Objects.requireNonNull(openAiApiKey, "openAiApiKey == null");
     Objects.requireNonNull(modelClient, "modelClient == null");
     Objects.requireNonNull(promptsFile, "promptsFile == null");
+    Objects.requireNonNull(safetyModelWait, "safetyModelWait == null");
     requireText("HOST", host);
     PORT.check(port);
     openAiBaseUrl.ifPresent(ServerConfig::requireHttpUrl);
@@ -232,6 +235,13 @@ public record ServerConfig(
     MAX_CONNECTIONS_PER_USER.check(maxConnectionsPerUser);
     MAX_QUEUED_MESSAGES.check(maxQueuedMessages);
     requirePositive("MIA_SHUTDOWN_GRACE", shutdownGrace);
+    if (safetyModelWait.compareTo(Duration.ofMillis(1)) < 0
+        || safetyModelWait.compareTo(Duration.ofSeconds(60)) > 0) {
+      throw new ConfigException(
+          "MIA_SAFETY_MODEL_WAIT must be from 1ms to 60s; was "
+              + safetyModelWait.toMillis()
+              + "ms");
+    }
     crisisResources = List.copyOf(crisisResources);
     if (crisisResources.isEmpty()) {
       throw new ConfigException("MIA_CRISIS_RESOURCES_FILE must name at least one resource");
@@ -296,6 +306,7 @@ public record ServerConfig(
           .modelClient(ModelClient.NETTY)
           .moderation(false)
           .safetyModel(false)
+          .safetyModelWait(Duration.ofMillis(100))
           .jwtSecret(Optional.empty())
           .allowedOrigins(List.of("http://localhost:3000"))
           .logLevel("info")
@@ -380,6 +391,8 @@ public record ServerConfig(
         + moderation
         + ", safetyModel="
         + safetyModel
+        + ", safetyModelWait="
+        + safetyModelWait
         + ", requireAuth="
         + requireAuth
         + ", adminKey="

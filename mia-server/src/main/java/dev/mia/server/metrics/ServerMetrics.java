@@ -4,6 +4,7 @@ import dev.mia.core.conversation.ConversationObserver;
 import dev.mia.core.conversation.ErrorCode;
 import dev.mia.core.safety.SafetyTier;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The server's metrics in Prometheus's text format: connections by transport, sessions started,
@@ -112,6 +114,24 @@ public final class ServerMetrics implements AutoCloseable {
   public void readiness(Supplier<Number> ready) {
     Gauge.builder("mia.ready", ready)
         .description("1 when the server is ready for work (GET /ready answers 200), else 0")
+        .register(registry);
+  }
+
+  /**
+   * Counts, at each scrape, the messages the safety model did not judge: {@code reason=busy} (its
+   * queue was full, or a message waited past its bound) and {@code reason=failed} (the model
+   * failed); such a message has the rules' tier alone.
+   */
+  public <T> void safetyModelFallbacks(
+      T model, ToDoubleFunction<T> busy, ToDoubleFunction<T> failed) {
+    // The model is held by the server for its whole life; the meters read it at each scrape.
+    FunctionCounter.builder("mia.safety.model.unjudged", model, busy)
+        .tag("reason", "busy")
+        .description("Messages the safety model did not judge (the rules' tier stood), by reason")
+        .register(registry);
+    FunctionCounter.builder("mia.safety.model.unjudged", model, failed)
+        .tag("reason", "failed")
+        .description("Messages the safety model did not judge (the rules' tier stood), by reason")
         .register(registry);
   }
 

@@ -62,6 +62,24 @@ class ServerConfigTest {
   }
 
   @Test
+  void aMessageWaitsAtMostATenthOfASecondForTheSafetyModelUnlessSetOtherwise() {
+    assertEquals(Duration.ofMillis(100), ServerConfig.fromEnvironment(Map.of()).safetyModelWait());
+    assertEquals(
+        Duration.ofMillis(5),
+        ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL_WAIT", "5ms")).safetyModelWait());
+  }
+
+  @Test
+  void aSafetyModelWaitOverAMinuteIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL_WAIT", "2m")));
+
+    assertTrue(e.getMessage().startsWith("MIA_SAFETY_MODEL_WAIT"), e.getMessage());
+  }
+
+  @Test
   void aSafetyModelSettingThatIsNeitherOnNorOffIsRefused() {
     ConfigException e =
         assertThrows(

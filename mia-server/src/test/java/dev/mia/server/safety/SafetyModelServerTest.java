@@ -10,6 +10,10 @@ import dev.mia.server.testing.RunningServer;
 import dev.mia.server.testing.TestClient;
 import dev.mia.server.testing.TestClient.Event;
 import dev.mia.server.testing.TestClient.Transport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +69,21 @@ class SafetyModelServerTest {
       List<String> names = client.until("message_complete").stream().map(Event::name).toList();
       assertTrue(!names.contains("safety_alert"), names.toString());
     }
+  }
+
+  @Test
+  void theMetricsCountTheMessagesTheModelDidNotJudge() throws Exception {
+    HttpResponse<String> scrape =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, scrape.statusCode());
+    assertTrue(
+        scrape.body().contains("mia_safety_model_unjudged_total{reason=\"busy\"} 0.0"),
+        "a quiet server's model judges every message");
+    assertTrue(scrape.body().contains("mia_safety_model_unjudged_total{reason=\"failed\"} 0.0"));
   }
 
   private static String join(TestClient client) {
