@@ -193,6 +193,38 @@ class PatternSafetyClassifierTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "math test went ok, not like i'll even be around for finals though. anyway what's for lunch",
+        "i won't even be alive by graduation so who cares about the grade",
+        "honestly i wish i'd just die in my sleep",
+        "idk if i can keep a plant, i'd have to be alive to water it",
+        "woke up and was disappointed i'm still here",
+        "i already wrote my note, it's in my desk",
+        "kmssss fr",
+        "k.m.s",
+        "been thinking about unaliving myself",
+        "i took a bunch of my mom's pills an hour ago"
+      })
+  void crisisLinesInsideOrdinaryTalkAndAlgospeakAreTierThree(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "i'm leaving home this weekend and not coming back",
+        "been sleeping at the bus station since monday",
+        "how far could i get on a greyhound with no id",
+        "i always have an excuse ready for the bruises",
+        "i lock my door when my stepdad drinks",
+        "i pretend to be asleep when he comes home"
+      })
+  void leavingHomeAndFearAtHomeWithoutTriggerWordsAreTierTwo(String message) {
+    assertEquals(SafetyTier.MODERATE, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
         "does it hurt to die, like really",
         "how long would it take to bleed out",
         "how do i make sure i don't wake up",
