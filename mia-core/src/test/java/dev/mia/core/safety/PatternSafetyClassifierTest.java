@@ -268,6 +268,40 @@ class PatternSafetyClassifierTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "our health class project is about teen suicide prevention",
+        "for my essay on why people start vaping i need two sources",
+        "my short story has a character who struggles with anorexia",
+        "why do news sites say \"committed\" suicide instead of \"died by\" suicide",
+        "we're supposed to analyze juliet's suicide for english",
+        "signed up for the suicide prevention walk next month",
+        "i want to die lol i just waved at someone who wasn't waving at me",
+        "if i have to hear that ad one more time i'll shoot myself",
+        "going to sleep and not waking up till noon, finals are over",
+        "hung some rope lights over my bed",
+        "i just beat my brother at chess again"
+      })
+  void schoolWorkOnHardTopicsAndHyperboleWithItsReasonStayTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "our health class project is about suicide prevention and honestly i want to die",
+        "i'm writing an essay on self-harm because i cut myself last night"
+      })
+  void aGuardedTopicDoesNotHideACrisisBesideIt(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @Test
+  void theGameGuardDoesNotHideViolenceAtHome() {
+    assertEquals(SafetyTier.MODERATE, tier("my dad beat my mom at home again"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
         "bye forever (jk see you after practice)",
         "goodbye until tomorrow, this is my last message today",
         "i wanted to die when i tripped on stage lol",
