@@ -91,6 +91,10 @@ final class HeadTrainer {
       all.writeBytes(Files.readAllBytes(data.resolve(name)));
     }
     all.writeBytes(resource(SafetyClassifiers.class, "safety-rules.txt"));
+    // The rules' tiers also depend on how a message is read before they match it.
+    for (String name : List.of("ChatNormalizer.class", "PatternSafetyClassifier.class")) {
+      all.writeBytes(resource(SafetyClassifiers.class, name));
+    }
     for (String name : CODE) {
       all.writeBytes(resource(HeadTrainer.class, name));
     }

@@ -2,10 +2,12 @@ package dev.mia.core.safety;
 
 import dev.mia.core.text.TextFolding;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +33,21 @@ final class ChatNormalizer {
   private static final Pattern DOUBLE = Pattern.compile("(\\p{L})\\1");
 
   /** A run that may hide a word: letters mixed with digits or masking symbols. */
-  private static final Pattern MASKED = Pattern.compile("[\\p{L}0-9@$!*|#_]+");
+  private static final Pattern MASKED = Pattern.compile("[\\p{L}0-9@$!*|#_¥€¢§]+");
+
+  /** A word broken by dots: "sui.cide", "over.dose". */
+  private static final Pattern DOTTED =
+      Pattern.compile("(?<![\\p{L}\\p{N}.])\\p{L}+(?:\\.\\p{L}+)+(?![\\p{L}\\p{N}])");
+
+  /**
+   * Short words that may stand between vocabulary words when a whole phrase is spelled out letter
+   * by letter ("i w a n t t o d i e"); only a run that splits into these and vocabulary words, at
+   * least one of them a vocabulary word, is rewritten.
+   */
+  private static final Set<String> FILLERS =
+      Set.of(
+          "i", "a", "to", "me", "my", "am", "so", "be", "is", "it", "just", "and", "of", "the",
+          "you", "in", "now", "go");
 
   /** Single letters separated by spaces, dots or dashes: "k i l l", "s.u.i.c.i.d.e". */
   private static final Pattern SPACED =
@@ -83,6 +99,9 @@ final class ChatNormalizer {
     if (mayHaveSpacedLetters(text)) {
       text = joinSpacedLetters(text);
     }
+    if (text.indexOf('.') >= 0) {
+      text = joinDottedWords(text);
+    }
     return expandSpellings(text);
   }
 
@@ -110,7 +129,11 @@ final class ChatNormalizer {
         || cp == '*'
         || cp == '|'
         || cp == '#'
-        || cp == '_';
+        || cp == '_'
+        || cp == '¥'
+        || cp == '€'
+        || cp == '¢'
+        || cp == '§';
   }
 
   /**
@@ -249,6 +272,10 @@ final class ChatNormalizer {
       case '4', '@' -> "a";
       case '5', '$' -> "s";
       case '7' -> "t";
+      case '¥' -> "y";
+      case '€' -> "e";
+      case '¢' -> "c";
+      case '§' -> "s";
       case '8' -> "b";
       case '9' -> "g";
       // A mask hides one letter, any letter.
@@ -368,11 +395,59 @@ final class ChatNormalizer {
     StringBuilder out = new StringBuilder(text.length());
     while (m.find()) {
       String joined = m.group().replaceAll("[ .\\-_*]", "");
-      String word = vocabulary.contains(joined) ? joined : m.group();
+      String word = vocabulary.contains(joined) ? joined : segmented(joined).orElse(m.group());
       m.appendReplacement(out, Matcher.quoteReplacement(word));
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  private String joinDottedWords(String text) {
+    Matcher m = DOTTED.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    while (m.find()) {
+      String joined = m.group().replace(".", "");
+      m.appendReplacement(
+          out, Matcher.quoteReplacement(vocabulary.contains(joined) ? joined : m.group()));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /**
+   * {@return {@code letters} split into the fewest words that are all vocabulary words or {@link
+   * #FILLERS}, at least one of them a vocabulary word, joined by spaces}; empty when there is no
+   * such split
+   */
+  private Optional<String> segmented(String letters) {
+    int n = letters.length();
+    // best[i]: fewest words for letters[0, i); from[i]: where the last of them starts.
+    int[] best = new int[n + 1];
+    int[] from = new int[n + 1];
+    Arrays.fill(best, Integer.MAX_VALUE);
+    best[0] = 0;
+    for (int end = 1; end <= n; end++) {
+      for (int start = Math.max(0, end - 12); start < end; start++) {
+        if (best[start] == Integer.MAX_VALUE) {
+          continue;
+        }
+        String word = letters.substring(start, end);
+        if ((vocabulary.contains(word) || FILLERS.contains(word)) && best[start] + 1 < best[end]) {
+          best[end] = best[start] + 1;
+          from[end] = start;
+        }
+      }
+    }
+    if (best[n] == Integer.MAX_VALUE) {
+      return Optional.empty();
+    }
+    List<String> words = new ArrayList<>();
+    for (int end = n; end > 0; end = from[end]) {
+      words.add(0, letters.substring(from[end], end));
+    }
+    return words.stream().anyMatch(vocabulary::contains)
+        ? Optional.of(String.join(" ", words))
+        : Optional.empty();
   }
 
   /**

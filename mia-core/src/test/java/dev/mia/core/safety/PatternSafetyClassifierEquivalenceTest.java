@@ -72,6 +72,9 @@ class PatternSafetyClassifierEquivalenceTest {
       List.of(
           "",
           " ",
+          "sui.cide, over.dose, i.e. e.g. a.b.c d.ie.",
+          "k!ll m¥self, €nd it, §uicide, ¢ut",
+          "i w a n t t o d i e, a b c d, t o t h e e n d",
           "\t\n",
           "I\u2019M \u201CFINE\u201D",
           "ｓｕｉｃｉｄｅ café",

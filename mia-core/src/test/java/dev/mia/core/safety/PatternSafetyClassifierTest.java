@@ -35,7 +35,9 @@ class PatternSafetyClassifierTest {
         "s*icide is all i think about",
         "i want to k1ll myself",
         "i'm going to unal!ve myself",
-        "$uicidal again"
+        "$uicidal again",
+        "i'm going to k!ll m¥self",
+        "sui.cide is the only answer"
       })
   void digitAndSymbolSwapsAreReadAsLetters(String message) {
     assertEquals(SafetyTier.CRITICAL, tier(message));
@@ -69,7 +71,13 @@ class PatternSafetyClassifierTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"I WANT TO D I E", "thinking about s.u.i.c.i.d.e"})
+  @ValueSource(
+      strings = {
+        "I WANT TO D I E",
+        "thinking about s.u.i.c.i.d.e",
+        "i w a n t t o d i e",
+        "k i l l m y s e l f"
+      })
   void spacedOutLettersAreJoined(String message) {
     assertEquals(SafetyTier.CRITICAL, tier(message));
   }

@@ -29,7 +29,16 @@ final class ReferenceChatNormalizer {
   private static final Pattern DOUBLE = Pattern.compile("(\\p{L})\\1");
 
   /** A run that may hide a word: letters mixed with digits or masking symbols. */
-  private static final Pattern MASKED = Pattern.compile("[\\p{L}0-9@$!*|#_]+");
+  private static final Pattern MASKED = Pattern.compile("[\\p{L}0-9@$!*|#_¥€¢§]+");
+
+  /** A word broken by dots: "sui.cide". */
+  private static final Pattern DOTTED =
+      Pattern.compile("(?<![\\p{L}\\p{N}.])\\p{L}+(?:\\.\\p{L}+)+(?![\\p{L}\\p{N}])");
+
+  private static final Set<String> FILLERS =
+      Set.of(
+          "i", "a", "to", "me", "my", "am", "so", "be", "is", "it", "just", "and", "of", "the",
+          "you", "in", "now", "go");
 
   /** Single letters separated by spaces, dots or dashes: "k i l l", "s.u.i.c.i.d.e". */
   private static final Pattern SPACED =
@@ -57,6 +66,7 @@ final class ReferenceChatNormalizer {
     text = unmask(text);
     text = shortenStretched(text);
     text = joinSpacedLetters(text);
+    text = joinDottedWords(text);
     return expandSpellings(text);
   }
 
@@ -156,6 +166,10 @@ final class ReferenceChatNormalizer {
       case '4', '@' -> "a";
       case '5', '$' -> "s";
       case '7' -> "t";
+      case '¥' -> "y";
+      case '€' -> "e";
+      case '¢' -> "c";
+      case '§' -> "s";
       case '8' -> "b";
       case '9' -> "g";
       // A mask hides one letter, any letter.
@@ -216,8 +230,58 @@ final class ReferenceChatNormalizer {
     StringBuilder out = new StringBuilder(text.length());
     while (m.find()) {
       String joined = m.group().replaceAll("[ .\\-_*]", "");
-      String word = vocabulary.contains(joined) ? joined : m.group();
+      String word = vocabulary.contains(joined) ? joined : split(joined, m.group());
       m.appendReplacement(out, Matcher.quoteReplacement(word));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /**
+   * {@return the split of {@code letters} into the fewest known words (vocabulary or fillers), at
+   * least one from the vocabulary, joined by spaces; {@code otherwise} when there is none}: every
+   * split is tried, shortest first.
+   */
+  private String split(String letters, String otherwise) {
+    for (int count = 1; count <= letters.length(); count++) {
+      List<String> words = splitInto(letters, count);
+      if (words != null) {
+        return words.stream().anyMatch(vocabulary::contains) ? String.join(" ", words) : otherwise;
+      }
+    }
+    return otherwise;
+  }
+
+  /** {@return a split of {@code letters} into exactly {@code count} known words, or null} */
+  private List<String> splitInto(String letters, int count) {
+    if (count == 1) {
+      return known(letters) && letters.length() <= 12 ? new ArrayList<>(List.of(letters)) : null;
+    }
+    for (int cut = letters.length() - 1; cut >= 1; cut--) {
+      String last = letters.substring(cut);
+      if (last.length() > 12 || !known(last)) {
+        continue;
+      }
+      List<String> head = splitInto(letters.substring(0, cut), count - 1);
+      if (head != null) {
+        head.add(last);
+        return head;
+      }
+    }
+    return null;
+  }
+
+  private boolean known(String word) {
+    return vocabulary.contains(word) || FILLERS.contains(word);
+  }
+
+  private String joinDottedWords(String text) {
+    Matcher m = DOTTED.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    while (m.find()) {
+      String joined = m.group().replace(".", "");
+      m.appendReplacement(
+          out, Matcher.quoteReplacement(vocabulary.contains(joined) ? joined : m.group()));
     }
     m.appendTail(out);
     return out.toString();
