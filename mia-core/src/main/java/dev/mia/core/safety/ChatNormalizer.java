@@ -99,7 +99,7 @@ final class ChatNormalizer {
     if (mayHaveSpacedLetters(text)) {
       text = joinSpacedLetters(text);
     }
-    if (text.indexOf('.') >= 0) {
+    if (hasLetterDotLetter(text)) {
       text = joinDottedWords(text);
     }
     return expandSpellings(text);
@@ -400,6 +400,22 @@ final class ChatNormalizer {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /** {@return whether {@link #DOTTED} can match}: a dot with a letter right before and after it */
+  private static boolean hasLetterDotLetter(String text) {
+    if (hasSupplementaryLetter(text)) {
+      return text.indexOf('.') >= 0; // left to the regex, as for spaced letters
+    }
+    for (int i = text.indexOf('.'); i >= 0; i = text.indexOf('.', i + 1)) {
+      if (i > 0
+          && i + 1 < text.length()
+          && Character.isLetter(text.charAt(i - 1))
+          && Character.isLetter(text.charAt(i + 1))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String joinDottedWords(String text) {
