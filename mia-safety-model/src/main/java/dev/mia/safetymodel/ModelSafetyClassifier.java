@@ -96,7 +96,8 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
       return CompletableFuture.completedFuture(byRules);
     }
     if (queueWaitMillis > 0) {
-      // Runs on the JDK's shared delay thread; shed() only flips a flag and completes the stage.
+      // Runs on the JDK's shared delay thread, as do stages the caller chained without an
+      // executor (the engine gives its own); shed() itself only flips a flag.
       CompletableFuture.delayedExecutor(queueWaitMillis, TimeUnit.MILLISECONDS, Runnable::run)
           .execute(job::shed);
     }
@@ -123,15 +124,16 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
     final String message;
     final SafetyAssessment byRules;
     final CompletableFuture<SafetyAssessment> result = new CompletableFuture<>();
-    // NEW until a model thread takes it (RUNNING) or its wait runs out first (SHED).
-    final java.util.concurrent.atomic.AtomicInteger state =
-        new java.util.concurrent.atomic.AtomicInteger();
+    // WAITING until a model thread takes it (RUNNING), or its wait runs out or the classifier
+    // closes first (SHED): whichever comes first decides, so a started message is never cut off.
+    final AtomicInteger state = new AtomicInteger(WAITING);
 
     Job(String message, SafetyAssessment byRules) {
       this.message = message;
       this.byRules = byRules;
     }
 
+    /** Gives the rules' answer, unless a model thread has taken the message already. */
     void shed() {
       if (state.compareAndSet(WAITING, SHED)) {
         fallbacks.incrementAndGet();
@@ -171,9 +173,7 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
     if (!stopped) {
       List<Runnable> waiting = pool.shutdownNow();
       for (Runnable runnable : waiting) {
-        Job job = (Job) runnable;
-        fallbacks.incrementAndGet();
-        job.result.complete(job.byRules);
+        ((Job) runnable).shed(); // counted once, even if its wait ran out already
       }
       stopped = awaitTermination(closeWaitMillis);
     }

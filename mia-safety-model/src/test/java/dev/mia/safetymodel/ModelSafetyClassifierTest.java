@@ -167,6 +167,28 @@ class ModelSafetyClassifierTest {
   }
 
   @Test
+  void aMessageShedByItsWaitIsCountedOnceWhenTheClassifierClosesBeforeReachingIt()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    FakeScorer scorer = new FakeScorer(release, m -> MODEL_THREE);
+    ModelSafetyClassifier classifier =
+        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 20, 200);
+    CompletableFuture<SafetyAssessment> running =
+        classifier.assessAsync("one").toCompletableFuture();
+    assertTrue(scorer.started.await(10, TimeUnit.SECONDS));
+    assertEquals(
+        RULES_TWO, classifier.assessAsync("two").toCompletableFuture().get(10, TimeUnit.SECONDS));
+
+    Thread closer = new Thread(classifier::close);
+    closer.start();
+    closer.join(10_000);
+    release.countDown();
+
+    assertEquals(1, classifier.fallbacks());
+    running.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void aFailingModelLeavesTheRulesAnswerAndCountsIt() {
     FakeScorer scorer =
         new FakeScorer(
