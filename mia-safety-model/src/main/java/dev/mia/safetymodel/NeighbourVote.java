@@ -24,7 +24,7 @@ import java.util.Objects;
  */
 final class NeighbourVote implements AutoCloseable {
   static final int K = 25;
-  static final double SHARPNESS = 20;
+  static final double SHARPNESS = 30;
   static final int CANDIDATES = K + 15;
   static final float MARGIN = 1e-3f;
 

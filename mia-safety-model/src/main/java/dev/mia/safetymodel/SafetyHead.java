@@ -37,7 +37,7 @@ final class SafetyHead implements AutoCloseable {
   private static final String FORMAT = "mia-safety-head 2";
 
   /** The regression's share of the blend; the neighbours' vote has the rest. */
-  static final double REGRESSION_WEIGHT = 0.3;
+  static final double REGRESSION_WEIGHT = 0.15;
 
   private final LogisticRegression regression;
   private final NeighbourVote neighbours;
