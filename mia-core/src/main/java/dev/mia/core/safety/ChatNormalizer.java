@@ -191,13 +191,7 @@ final class ChatNormalizer {
   }
 
   private String unmask(String text) {
-    Matcher m = MASKED.matcher(text);
-    StringBuilder out = new StringBuilder(text.length());
-    while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(unmaskToken(m.group())));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return MASKED.matcher(text).replaceAll(m -> Matcher.quoteReplacement(unmaskToken(m.group())));
   }
 
   private String unmaskToken(String token) {
@@ -328,13 +322,7 @@ final class ChatNormalizer {
   }
 
   private String shortenStretchedByRegex(String text) {
-    Matcher m = DOUBLED_WORD.matcher(text);
-    StringBuilder out = new StringBuilder(text.length());
-    while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(shorten(m.group())));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return DOUBLED_WORD.matcher(text).replaceAll(m -> Matcher.quoteReplacement(shorten(m.group())));
   }
 
   /**
@@ -391,15 +379,15 @@ final class ChatNormalizer {
   }
 
   private String joinSpacedLetters(String text) {
-    Matcher m = SPACED.matcher(text);
-    StringBuilder out = new StringBuilder(text.length());
-    while (m.find()) {
-      String joined = m.group().replaceAll("[ .\\-_*]", "");
-      String word = vocabulary.contains(joined) ? joined : segmented(joined).orElse(m.group());
-      m.appendReplacement(out, Matcher.quoteReplacement(word));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return SPACED
+        .matcher(text)
+        .replaceAll(
+            m -> {
+              String joined = m.group().replaceAll("[ .\\-_*]", "");
+              String word =
+                  vocabulary.contains(joined) ? joined : segmented(joined).orElse(m.group());
+              return Matcher.quoteReplacement(word);
+            });
   }
 
   /** {@return whether {@link #DOTTED} can match}: a dot with a letter right before and after it */
@@ -419,15 +407,13 @@ final class ChatNormalizer {
   }
 
   private String joinDottedWords(String text) {
-    Matcher m = DOTTED.matcher(text);
-    StringBuilder out = new StringBuilder(text.length());
-    while (m.find()) {
-      String joined = m.group().replace(".", "");
-      m.appendReplacement(
-          out, Matcher.quoteReplacement(vocabulary.contains(joined) ? joined : m.group()));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return DOTTED
+        .matcher(text)
+        .replaceAll(
+            m -> {
+              String joined = m.group().replace(".", "");
+              return Matcher.quoteReplacement(vocabulary.contains(joined) ? joined : m.group());
+            });
   }
 
   /**

@@ -125,12 +125,13 @@ public final class ServerMetrics implements AutoCloseable {
   public <T> void safetyModelFallbacks(
       T model, ToDoubleFunction<T> busy, ToDoubleFunction<T> failed) {
     // The model is held by the server for its whole life; the meters read it at each scrape.
-    FunctionCounter.builder("mia.safety.model.unjudged", model, busy)
-        .tag("reason", "busy")
-        .description("Messages the safety model did not judge (the rules' tier stood), by reason")
-        .register(registry);
-    FunctionCounter.builder("mia.safety.model.unjudged", model, failed)
-        .tag("reason", "failed")
+    unjudged("busy", model, busy);
+    unjudged("failed", model, failed);
+  }
+
+  private <T> void unjudged(String reason, T model, ToDoubleFunction<T> count) {
+    FunctionCounter.builder("mia.safety.model.unjudged", model, count)
+        .tag("reason", reason)
         .description("Messages the safety model did not judge (the rules' tier stood), by reason")
         .register(registry);
   }
