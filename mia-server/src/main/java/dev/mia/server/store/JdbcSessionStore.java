@@ -82,6 +82,7 @@ import org.slf4j.LoggerFactory;
 public final class JdbcSessionStore implements SessionStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcSessionStore.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final long THREAD_END_WAIT_MILLIS = 5_000;
 
   /** How long a health check waits for the database to answer. */
   static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
@@ -126,6 +127,9 @@ public final class JdbcSessionStore implements SessionStore {
   private final ScheduledExecutorService timer;
   private final ScheduledFuture<?> heartbeats;
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
+  // The store's threads that may still be alive: close() waits for them to be gone, since a pool's
+  // worker is still alive for a moment after the pool reports it has terminated.
+  private final Set<Thread> madeThreads = ConcurrentHashMap.newKeySet();
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile boolean closed;
 
@@ -507,6 +511,10 @@ public final class JdbcSessionStore implements SessionStore {
     while (true) {
       try {
         released.await();
+        writer.awaitStopped();
+        for (Thread made : madeThreads) {
+          made.join(THREAD_END_WAIT_MILLIS);
+        }
         break;
       } catch (InterruptedException e) {
         interrupted = true;
@@ -566,6 +574,8 @@ public final class JdbcSessionStore implements SessionStore {
               },
               prefix + count.incrementAndGet());
       thread.setDaemon(true);
+      madeThreads.removeIf(made -> made.getState() == Thread.State.TERMINATED);
+      madeThreads.add(thread);
       return thread;
     };
   }
