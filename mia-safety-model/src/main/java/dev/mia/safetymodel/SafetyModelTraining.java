@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -26,7 +27,7 @@ import java.util.TreeSet;
  *
  * <p>The data folder ({@code mia-safety-model/data}) holds {@code dev.jsonl} (the shared dev set),
  * {@code setA.jsonl} and {@code setB.jsonl} (our own 1,800 messages), {@code heldout.txt}, the ids
- * of the fifth of those that is never used to fit, tune or write rules, and {@code setC.jsonl}
+ * of the fifth of those that is never used to fit, tune or write rules, and the sets written later
  * (training only): see {@code data/README.md}.
  */
 public final class SafetyModelTraining {
@@ -39,11 +40,24 @@ public final class SafetyModelTraining {
   static final List<String> OWN_SETS = List.of("setA.jsonl", "setB.jsonl");
 
   /**
-   * Sets written later, aimed at the categories the model missed most; training data only, so the
-   * held-out part of {@link #OWN_SETS} stays what it was.
+   * Sets written later, training data only, so the held-out part of {@link #OWN_SETS} stays what it
+   * was: those aimed at the categories the model missed most, then the evaluation batches D to M,
+   * each scored as unseen data before it was trained on.
    */
   static final List<String> TRAINING_ONLY_SETS =
-      List.of("setC.jsonl", "setE.jsonl", "setG.jsonl", "setI.jsonl", "setK.jsonl");
+      List.of(
+          "setC.jsonl",
+          "setE.jsonl",
+          "setG.jsonl",
+          "setI.jsonl",
+          "setK.jsonl",
+          "batchD.jsonl",
+          "batchF.jsonl",
+          "batchH.jsonl",
+          "batchJ.jsonl",
+          "batchK.jsonl",
+          "batchL.jsonl",
+          "batchM.jsonl");
 
   static final String DEV_SET = "dev.jsonl";
   static final String HELD_OUT = "heldout.txt";
@@ -120,15 +134,27 @@ public final class SafetyModelTraining {
         throw new IllegalArgumentException(HELD_OUT + " names " + id + ", not in our own sets");
       }
     }
+    // A later set's message whose text an earlier file already has is left out: twice in the
+    // training data it would count double, and a held-out text would leak into training.
+    Set<String> texts = new HashSet<>();
+    training.forEach(example -> texts.add(sameText(example.text())));
+    heldOut.forEach(example -> texts.add(sameText(example.text())));
     for (String name : TRAINING_ONLY_SETS) {
       for (Example example : read(dataDir.resolve(name))) {
         if (!seen.add(example.id())) {
           throw new IllegalArgumentException(name + " repeats the id " + example.id());
         }
-        training.add(example);
+        if (texts.add(sameText(example.text()))) {
+          training.add(example);
+        }
       }
     }
     return new Split(training, heldOut);
+  }
+
+  /** {@return the text as compared for repeats: trimmed, lower case, runs of spaces as one} */
+  static String sameText(String text) {
+    return text.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
   }
 
   /**
