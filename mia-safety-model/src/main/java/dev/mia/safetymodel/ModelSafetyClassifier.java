@@ -5,6 +5,8 @@ import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyTier;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * ArrayBlockingQueue}; its default abort policy throws {@link RejectedExecutionException} on a full
  * queue, which {@link #assessAsync} turns into the rules' answer. With a queue wait, a message that
  * no model thread has taken when it runs out gets the rules' answer then, and is never scored: on a
- * machine the model cannot keep up with, the backlog is shed instead of delaying every reply. Logs
- * carry counts and exception types, never message text.
+ * machine the model cannot keep up with, the backlog is shed instead of delaying every reply. With
+ * a {@link TimeShare}, a message arriving while the model has used up its share of the core gets
+ * the rules' answer at once, so the model cannot crowd out the server's own threads. Logs carry
+ * counts and exception types, never message text.
  */
 final class ModelSafetyClassifier implements SafetyModelClassifier {
   private static final Logger log = LoggerFactory.getLogger(ModelSafetyClassifier.class);
@@ -41,6 +45,7 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
   private final ThreadPoolExecutor pool;
   private final long closeWaitMillis;
   private final long queueWaitMillis;
+  private final Optional<TimeShare> timeShare;
   private final AtomicLong fallbacks = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final Object closeLock = new Object();
@@ -55,6 +60,18 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
       int queueCapacity,
       long queueWaitMillis, // 0: no bound
       long closeWaitMillis) {
+    this(rules, scorer, threads, queueCapacity, queueWaitMillis, closeWaitMillis, Optional.empty());
+  }
+
+  ModelSafetyClassifier(
+      SafetyClassifier rules,
+      ModelScorer scorer,
+      int threads,
+      int queueCapacity,
+      long queueWaitMillis, // 0: no bound
+      long closeWaitMillis,
+      Optional<TimeShare> timeShare) {
+    this.timeShare = Objects.requireNonNull(timeShare, "timeShare == null");
     this.queueWaitMillis = queueWaitMillis;
     this.rules = Objects.requireNonNull(rules, "rules == null");
     this.scorer = Objects.requireNonNull(scorer, "scorer == null");
@@ -87,10 +104,21 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
     if (byRules.tier() == SafetyTier.CRITICAL) {
       return CompletableFuture.completedFuture(byRules);
     }
-    Job job = new Job(message, byRules);
+    long reserved = 0;
+    if (timeShare.isPresent()) {
+      OptionalLong reservation = timeShare.get().reserve();
+      if (reservation.isEmpty()) {
+        long count = fallbacks.incrementAndGet();
+        log.debug("safety model past its share of the core; rules' tier only (fallback {})", count);
+        return CompletableFuture.completedFuture(byRules);
+      }
+      reserved = reservation.getAsLong();
+    }
+    Job job = new Job(message, byRules, reserved);
     try {
       pool.execute(job);
     } catch (RejectedExecutionException e) {
+      timeShare.ifPresent(share -> share.refund(job.reserved));
       long count = fallbacks.incrementAndGet();
       log.debug("safety model queue full or closed; rules' tier only (fallback {})", count);
       return CompletableFuture.completedFuture(byRules);
@@ -128,14 +156,19 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
     // closes first (SHED): whichever comes first decides, so a started message is never cut off.
     final AtomicInteger state = new AtomicInteger(WAITING);
 
-    Job(String message, SafetyAssessment byRules) {
+    // The model time reserved for it in the time share (0 without one).
+    final long reserved;
+
+    Job(String message, SafetyAssessment byRules, long reserved) {
       this.message = message;
       this.byRules = byRules;
+      this.reserved = reserved;
     }
 
     /** Gives the rules' answer, unless a model thread has taken the message already. */
     void shed() {
       if (state.compareAndSet(WAITING, SHED)) {
+        timeShare.ifPresent(share -> share.refund(reserved));
         fallbacks.incrementAndGet();
         result.complete(byRules);
       }
@@ -147,6 +180,7 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
         return;
       }
       SafetyAssessment combined = byRules;
+      long start = System.nanoTime();
       try {
         combined = byRules.max(scorer.score(message));
       } catch (RuntimeException e) {
@@ -155,6 +189,9 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
       } catch (Error e) {
         result.complete(byRules);
         throw e;
+      } finally {
+        long spent = System.nanoTime() - start;
+        timeShare.ifPresent(share -> share.settle(reserved, spent));
       }
       result.complete(combined);
     }
@@ -209,6 +246,8 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
         + fallbacks.get()
         + ", failures="
         + failures.get()
+        + ", timeShare="
+        + timeShare.map(TimeShare::toString).orElse("none")
         + "}";
   }
 }

@@ -5,6 +5,7 @@ import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyClassifiers;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Builds the safety classifier that combines mia-core's rules with a local sentence-embedding
@@ -32,6 +33,10 @@ public final class SafetyModels {
   /** Messages that may wait for the model unless {@link Builder#queueCapacity} says otherwise. */
   public static final int DEFAULT_QUEUE_CAPACITY = 64;
 
+  // With a time share, the model time an idle model may spend at once before the share paces it:
+  // about two messages' worth, so a quiet server judges a short burst without delay.
+  private static final long TIME_SHARE_ALLOWANCE_NANOS = 10_000_000;
+
   private SafetyModels() {}
 
   /**
@@ -56,8 +61,24 @@ public final class SafetyModels {
     private int intraOpThreads = 1;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private long queueWaitMillis;
+    private double timeShare;
 
     private Builder() {}
+
+    /**
+     * The share of one core's time the model may take, from 0.01 to 8 (more than 1 only with as
+     * many threads); by default no limit. While the model has taken more than that lately, a new
+     * message gets the rules' answer at once and counts in {@link
+     * SafetyModelClassifier#fallbacks()}: on a busy machine the model then only uses time the
+     * server's own threads can spare. A message the model has taken is always finished.
+     */
+    public Builder timeShare(double share) {
+      if (!(share >= 0.01 && share <= 8)) {
+        throw new IllegalArgumentException("timeShare must be from 0.01 to 8, was " + share);
+      }
+      this.timeShare = share;
+      return this;
+    }
 
     /**
      * How long a message may wait for a model thread, from 1 ms to 60 s; by default it waits until
@@ -137,8 +158,18 @@ public final class SafetyModels {
         embedder.close();
         throw e;
       }
+      Optional<TimeShare> share =
+          timeShare == 0
+              ? Optional.empty()
+              : Optional.of(new TimeShare(timeShare, TIME_SHARE_ALLOWANCE_NANOS, System::nanoTime));
       return new ModelSafetyClassifier(
-          rules, ModelScorer.of(embedder, head), threads, queueCapacity, queueWaitMillis, 5_000);
+          rules,
+          ModelScorer.of(embedder, head),
+          threads,
+          queueCapacity,
+          queueWaitMillis,
+          5_000,
+          share);
     }
 
     @Override
@@ -153,6 +184,8 @@ public final class SafetyModels {
           + queueCapacity
           + ", queueWaitMillis="
           + (queueWaitMillis == 0 ? "unbounded" : queueWaitMillis)
+          + ", timeShare="
+          + (timeShare == 0 ? "unlimited" : timeShare)
           + "}";
     }
   }

@@ -10,6 +10,7 @@ import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyTier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The threading and combining of the classifier, with a scorer the test controls. */
@@ -137,6 +139,42 @@ class ModelSafetyClassifierTest {
       release.countDown();
       assertEquals(MODEL_THREE, running.join());
       assertEquals(MODEL_THREE, queued.join());
+    }
+  }
+
+  @Test
+  void aMessageArrivingWhenTheModelHasUsedItsShareGetsTheRulesAnswerAtOnceAndIsNeverScored() {
+    AtomicLong clock = new AtomicLong();
+    TimeShare share = new TimeShare(0.1, 0, clock::get);
+    FakeScorer scorer = new FakeScorer(null, m -> MODEL_THREE);
+    try (ModelSafetyClassifier classifier =
+        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 0, 2_000, Optional.of(share))) {
+      assertEquals(MODEL_THREE, classifier.assessAsync("first").toCompletableFuture().join());
+
+      CompletableFuture<SafetyAssessment> second =
+          classifier.assessAsync("second").toCompletableFuture();
+
+      assertTrue(second.isDone());
+      assertEquals(RULES_TWO, second.join());
+      assertEquals(1, classifier.fallbacks());
+      assertEquals(Set.of("first"), scorer.scored);
+    }
+  }
+
+  @Test
+  void onceTheShareHasRefilledTheModelJudgesAgain() {
+    AtomicLong clock = new AtomicLong();
+    TimeShare share = new TimeShare(0.1, 0, clock::get);
+    FakeScorer scorer = new FakeScorer(null, m -> MODEL_THREE);
+    try (ModelSafetyClassifier classifier =
+        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 0, 2_000, Optional.of(share))) {
+      classifier.assessAsync("first").toCompletableFuture().join();
+      classifier.assessAsync("second").toCompletableFuture().join();
+
+      clock.addAndGet(1_000_000_000L); // a second of wall time earns 100 ms of model time
+
+      assertEquals(MODEL_THREE, classifier.assessAsync("third").toCompletableFuture().join());
+      assertEquals(Set.of("first", "third"), scorer.scored);
     }
   }
 

@@ -369,7 +369,10 @@ public final class MiaServer implements AutoCloseable {
     }
     long started = System.nanoTime();
     SafetyModelClassifier classifier =
-        SafetyModels.builder().queueWait(config.safetyModelWait()).build();
+        SafetyModels.builder()
+            .queueWait(config.safetyModelWait())
+            .timeShare(config.safetyModelShare())
+            .build();
     log.info(
         "safety model loaded in {} ms: the rules and a local embedding model judge each message",
         (System.nanoTime() - started) / 1_000_000);

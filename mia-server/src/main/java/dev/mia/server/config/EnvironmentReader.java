@@ -42,6 +42,17 @@ final class EnvironmentReader {
     bool("MIA_MODERATION").ifPresent(b::moderation);
     bool("MIA_SAFETY_MODEL").ifPresent(b::safetyModel);
     duration("MIA_SAFETY_MODEL_WAIT").ifPresent(b::safetyModelWait);
+    text("MIA_SAFETY_MODEL_SHARE")
+        .map(
+            v -> {
+              try {
+                return Double.parseDouble(v);
+              } catch (NumberFormatException e) {
+                throw new ConfigException(
+                    "MIA_SAFETY_MODEL_SHARE must be a number from 0.01 to 1; was '" + v + "'");
+              }
+            })
+        .ifPresent(b::safetyModelShare);
     b.jwtSecret(text("JWT_SECRET"));
     text("ALLOWED_ORIGINS").map(EnvironmentReader::origins).ifPresent(b::allowedOrigins);
     text("LOG_LEVEL").ifPresent(b::logLevel);

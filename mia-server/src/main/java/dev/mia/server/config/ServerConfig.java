@@ -35,8 +35,11 @@ import java.util.Optional;
  * @param modelClient which client streams from the model ({@code MIA_MODEL_CLIENT})
  * @param moderation whether OpenAI's moderation endpoint gives a second safety opinion
  * @param safetyModel whether the local sentence-embedding model gives a second safety opinion
+ *     beside the rules ({@code MIA_SAFETY_MODEL}, on unless {@code off})
  * @param safetyModelWait how long a message may wait for the safety model's thread before it goes
- *     on with the rules' tier alone beside the rules ({@code MIA_SAFETY_MODEL})
+ *     on with the rules' tier alone ({@code MIA_SAFETY_MODEL_WAIT})
+ * @param safetyModelShare the share of one core the safety model may take; past it a message goes
+ *     on with the rules' tier alone ({@code MIA_SAFETY_MODEL_SHARE}, 0.01 to 1)
  * @param jwtSecret the HS256 secret; empty means a random one per process (development only)
  * @param allowedOrigins browser origins allowed besides the server's own, normalised; {@code *} for
  *     any
@@ -92,6 +95,7 @@ public record ServerConfig(
     boolean moderation,
     boolean safetyModel,
     Duration safetyModelWait,
+    double safetyModelShare,
     Optional<String> jwtSecret,
     List<String> allowedOrigins,
     String logLevel,
@@ -242,6 +246,10 @@ public record ServerConfig(
               + safetyModelWait.toMillis()
               + "ms");
     }
+    if (!(safetyModelShare >= 0.01 && safetyModelShare <= 1)) {
+      throw new ConfigException(
+          "MIA_SAFETY_MODEL_SHARE must be a number from 0.01 to 1; was " + safetyModelShare);
+    }
     crisisResources = List.copyOf(crisisResources);
     if (crisisResources.isEmpty()) {
       throw new ConfigException("MIA_CRISIS_RESOURCES_FILE must name at least one resource");
@@ -305,8 +313,9 @@ public record ServerConfig(
           .openAiMaxRetries(2)
           .modelClient(ModelClient.NETTY)
           .moderation(false)
-          .safetyModel(false)
+          .safetyModel(true)
           .safetyModelWait(Duration.ofMillis(100))
+          .safetyModelShare(0.1)
           .jwtSecret(Optional.empty())
           .allowedOrigins(List.of("http://localhost:3000"))
           .logLevel("info")
@@ -393,6 +402,8 @@ public record ServerConfig(
         + safetyModel
         + ", safetyModelWait="
         + safetyModelWait
+        + ", safetyModelShare="
+        + safetyModelShare
         + ", requireAuth="
         + requireAuth
         + ", adminKey="

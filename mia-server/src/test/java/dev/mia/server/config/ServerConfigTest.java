@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Reading and checking the environment. */
 class ServerConfigTest {
@@ -55,8 +57,8 @@ class ServerConfigTest {
   }
 
   @Test
-  void theSafetyModelIsOffUnlessTurnedOn() {
-    assertFalse(ServerConfig.fromEnvironment(Map.of()).safetyModel());
+  void theSafetyModelIsOnUnlessTurnedOff() {
+    assertTrue(ServerConfig.fromEnvironment(Map.of()).safetyModel());
     assertTrue(ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL", "on")).safetyModel());
     assertFalse(ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL", "off")).safetyModel());
   }
@@ -77,6 +79,25 @@ class ServerConfigTest {
             () -> ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL_WAIT", "2m")));
 
     assertTrue(e.getMessage().startsWith("MIA_SAFETY_MODEL_WAIT"), e.getMessage());
+  }
+
+  @Test
+  void theSafetyModelTakesATenthOfACoreUnlessSetOtherwise() {
+    assertEquals(0.1, ServerConfig.fromEnvironment(Map.of()).safetyModelShare());
+    assertEquals(
+        0.5,
+        ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL_SHARE", "0.5")).safetyModelShare());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "1.5", "half", "NaN", "-0.2"})
+  void aSafetyModelShareOutsideAHundredthToOneIsRefused(String share) {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServerConfig.fromEnvironment(Map.of("MIA_SAFETY_MODEL_SHARE", share)));
+
+    assertTrue(e.getMessage().startsWith("MIA_SAFETY_MODEL_SHARE"), e.getMessage());
   }
 
   @Test

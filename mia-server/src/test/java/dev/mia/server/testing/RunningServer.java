@@ -68,7 +68,9 @@ public final class RunningServer implements AutoCloseable {
             .jwtSecret(JWT_SECRET)
             .allowedOrigins(List.of("http://allowed.example"))
             .shutdownGrace(Duration.ofSeconds(2))
-            .store(ServerConfig.Store.MEMORY);
+            .store(ServerConfig.Store.MEMORY)
+            // The safety model takes a second and ~190 MB to load; the tests about it turn it on.
+            .safetyModel(false);
     MiaServer server;
     try {
       ServerConfig built = customize.apply(config).build();
