@@ -34,8 +34,14 @@ public final class SafetyModels {
   public static final int DEFAULT_QUEUE_CAPACITY = 64;
 
   // With a time share, the model time an idle model may spend at once before the share paces it:
-  // about two messages' worth, so a quiet server judges a short burst without delay.
-  private static final long TIME_SHARE_ALLOWANCE_NANOS = 10_000_000;
+  // a long message, or a few short ones arriving together, are judged without delay.
+  private static final long TIME_SHARE_ALLOWANCE_NANOS = 25_000_000;
+
+  private static final int WARM_UP_RUNS = 3;
+
+  // Two sentences, so both the whole-message and the per-sentence paths run.
+  private static final String WARM_UP_TEXT =
+      "The model is warming up before the server starts. This sentence is only a test.";
 
   private SafetyModels() {}
 
@@ -158,18 +164,24 @@ public final class SafetyModels {
         embedder.close();
         throw e;
       }
+      ModelScorer scorer = ModelScorer.of(embedder, head);
+      // The first inferences run cold (ONNX Runtime's first allocations, code not yet compiled)
+      // and take many times a warm one: run them here, so no user's message pays for them and the
+      // time share does not count them against the model.
+      try {
+        for (int i = 0; i < WARM_UP_RUNS; i++) {
+          scorer.score(WARM_UP_TEXT);
+        }
+      } catch (RuntimeException e) {
+        scorer.close();
+        throw new IllegalStateException("the safety model failed its first run", e);
+      }
       Optional<TimeShare> share =
           timeShare == 0
               ? Optional.empty()
               : Optional.of(new TimeShare(timeShare, TIME_SHARE_ALLOWANCE_NANOS, System::nanoTime));
       return new ModelSafetyClassifier(
-          rules,
-          ModelScorer.of(embedder, head),
-          threads,
-          queueCapacity,
-          queueWaitMillis,
-          5_000,
-          share);
+          rules, scorer, threads, queueCapacity, queueWaitMillis, 5_000, share);
     }
 
     @Override
