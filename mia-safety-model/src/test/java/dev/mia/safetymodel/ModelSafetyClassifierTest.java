@@ -145,7 +145,7 @@ class ModelSafetyClassifierTest {
   @Test
   void aMessageArrivingWhenTheModelHasUsedItsShareGetsTheRulesAnswerAtOnceAndIsNeverScored() {
     AtomicLong clock = new AtomicLong();
-    TimeShare share = new TimeShare(0.1, 0, clock::get);
+    TimeShare share = new TimeShare(0.1, 0, clock::get, () -> 1.0, 0.5);
     FakeScorer scorer = new FakeScorer(null, m -> MODEL_THREE);
     try (ModelSafetyClassifier classifier =
         new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 0, 2_000, Optional.of(share))) {
@@ -164,7 +164,7 @@ class ModelSafetyClassifierTest {
   @Test
   void onceTheShareHasRefilledTheModelJudgesAgain() {
     AtomicLong clock = new AtomicLong();
-    TimeShare share = new TimeShare(0.1, 0, clock::get);
+    TimeShare share = new TimeShare(0.1, 0, clock::get, () -> 1.0, 0.5);
     FakeScorer scorer = new FakeScorer(null, m -> MODEL_THREE);
     try (ModelSafetyClassifier classifier =
         new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 0, 2_000, Optional.of(share))) {

@@ -13,9 +13,10 @@ class TimeShareTest {
   private static final long MS = 1_000_000;
 
   private final AtomicLong now = new AtomicLong(1_000 * MS);
+  private double load = 0.9; // a busy process, unless a test says otherwise
 
   private TimeShare share(double share, long allowanceNanos) {
-    return new TimeShare(share, allowanceNanos, now::get);
+    return new TimeShare(share, allowanceNanos, now::get, () -> load, 0.5);
   }
 
   @Test
@@ -109,6 +110,50 @@ class TimeShareTest {
     // 10% of 10 s is 1 s; the allowance and one message past zero add at most 14 ms.
     assertTrue(modelTime >= 990 * MS && modelTime <= 1_014 * MS, "model time " + modelTime);
     assertTrue(admitted >= 247 && admitted <= 254, "admitted " + admitted);
+  }
+
+  @Test
+  void whileTheProcessIsNotBusyEveryMessageIsTakenFreeOfCharge() {
+    TimeShare share = share(0.1, 0);
+    load = 0.3;
+
+    for (int i = 0; i < 100; i++) {
+      long reserved = share.reserve().getAsLong();
+      assertEquals(0, reserved);
+      share.settle(reserved, 20 * MS);
+    }
+
+    load = 0.9;
+    assertTrue(share.reserve().isPresent(), "nothing taken while quiet was charged");
+    assertEquals(OptionalLong.empty(), share.reserve());
+  }
+
+  @Test
+  void whileTheModelHasAMessageTheNextOneIsChargedEvenIfTheProcessIsQuiet() {
+    TimeShare share = share(0.1, 0);
+    load = 0.3;
+    long free = share.reserve().getAsLong();
+
+    OptionalLong second = share.reserve();
+    OptionalLong third = share.reserve();
+
+    assertEquals(0, free);
+    assertEquals(OptionalLong.of(TimeShare.FIRST_GUESS_NANOS), second);
+    assertEquals(OptionalLong.empty(), third);
+  }
+
+  @Test
+  void aFreeMessageShedBeforeItRanGivesNothingBack() {
+    TimeShare share = share(0.1, 0);
+    long charged = share.reserve().getAsLong(); // busy: balance -5 ms
+    share.settle(charged, charged); // it took what it reserved: the balance stays at -5 ms
+    load = 0.3;
+    long free = share.reserve().getAsLong();
+    load = 0.9;
+
+    share.refund(free);
+
+    assertEquals(OptionalLong.empty(), share.reserve());
   }
 
   @Test
