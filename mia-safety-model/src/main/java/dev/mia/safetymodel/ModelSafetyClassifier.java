@@ -59,16 +59,6 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
       int threads,
       int queueCapacity,
       long queueWaitMillis, // 0: no bound
-      long closeWaitMillis) {
-    this(rules, scorer, threads, queueCapacity, queueWaitMillis, closeWaitMillis, Optional.empty());
-  }
-
-  ModelSafetyClassifier(
-      SafetyClassifier rules,
-      ModelScorer scorer,
-      int threads,
-      int queueCapacity,
-      long queueWaitMillis, // 0: no bound
       long closeWaitMillis,
       Optional<TimeShare> timeShare) {
     this.timeShare = Objects.requireNonNull(timeShare, "timeShare == null");

@@ -78,11 +78,13 @@ public final class SafetyModels {
     private Builder() {}
 
     /**
-     * The share of one core's time the model may take, from 0.01 to 8 (more than 1 only with as
-     * many threads); by default no limit. While the model has taken more than that lately, a new
-     * message gets the rules' answer at once and counts in {@link
-     * SafetyModelClassifier#fallbacks()}: on a busy machine the model then only uses time the
-     * server's own threads can spare. A message the model has taken is always finished.
+     * The share of one core's time the model may take while the process is busy (it used half its
+     * cores' time or more over the last 100 ms), from 0.01 to 8 (more than 1 only with as many
+     * threads); by default no limit. While the process is quiet and the model has no message, the
+     * next one is taken free of charge; otherwise, while the model has taken more than its share
+     * lately, a new message gets the rules' answer at once and counts in {@link
+     * SafetyModelClassifier#fallbacks()}: on a busy machine the model only uses time the server's
+     * own threads can spare. A message the model has taken is always finished.
      */
     public Builder timeShare(double share) {
       if (!(share >= 0.01 && share <= 8)) {

@@ -70,7 +70,7 @@ class ModelSafetyClassifierTest {
 
   private static ModelSafetyClassifier classifier(
       SafetyClassifier rules, ModelScorer scorer, int queue) {
-    return new ModelSafetyClassifier(rules, scorer, 1, queue, 0, 2_000);
+    return new ModelSafetyClassifier(rules, scorer, 1, queue, 0, 2_000, Optional.empty());
   }
 
   @Test
@@ -184,7 +184,7 @@ class ModelSafetyClassifierTest {
     CountDownLatch release = new CountDownLatch(1);
     FakeScorer scorer = new FakeScorer(release, m -> MODEL_THREE);
     try (ModelSafetyClassifier classifier =
-        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 20, 2_000)) {
+        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 20, 2_000, Optional.empty())) {
       CompletableFuture<SafetyAssessment> running =
           classifier.assessAsync("one").toCompletableFuture();
       assertTrue(scorer.started.await(10, TimeUnit.SECONDS));
@@ -210,7 +210,7 @@ class ModelSafetyClassifierTest {
     CountDownLatch release = new CountDownLatch(1);
     FakeScorer scorer = new FakeScorer(release, m -> MODEL_THREE);
     ModelSafetyClassifier classifier =
-        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 20, 200);
+        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 20, 200, Optional.empty());
     CompletableFuture<SafetyAssessment> running =
         classifier.assessAsync("one").toCompletableFuture();
     assertTrue(scorer.started.await(10, TimeUnit.SECONDS));
@@ -273,7 +273,7 @@ class ModelSafetyClassifierTest {
     CountDownLatch release = new CountDownLatch(1);
     FakeScorer scorer = new FakeScorer(release, m -> MODEL_THREE);
     ModelSafetyClassifier classifier =
-        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 4, 0, 200);
+        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 4, 0, 200, Optional.empty());
     CompletableFuture<SafetyAssessment> running =
         classifier.assessAsync("one").toCompletableFuture();
     assertTrue(scorer.started.await(10, TimeUnit.SECONDS));
@@ -294,7 +294,8 @@ class ModelSafetyClassifierTest {
         new FakeScorer(null, m -> m.startsWith("bad") ? MODEL_THREE : SafetyAssessment.NORMAL);
     ExecutorService callers = Executors.newFixedThreadPool(8);
     try (ModelSafetyClassifier classifier =
-        new ModelSafetyClassifier(m -> SafetyAssessment.NORMAL, scorer, 2, 1_000, 0, 2_000)) {
+        new ModelSafetyClassifier(
+            m -> SafetyAssessment.NORMAL, scorer, 2, 1_000, 0, 2_000, Optional.empty())) {
       List<Future<SafetyAssessment>> answers = new ArrayList<>();
       for (int i = 0; i < 400; i++) {
         String message = (i % 2 == 0 ? "bad " : "good ") + i;

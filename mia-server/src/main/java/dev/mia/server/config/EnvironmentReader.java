@@ -42,17 +42,7 @@ final class EnvironmentReader {
     bool("MIA_MODERATION").ifPresent(b::moderation);
     bool("MIA_SAFETY_MODEL").ifPresent(b::safetyModel);
     duration("MIA_SAFETY_MODEL_WAIT").ifPresent(b::safetyModelWait);
-    text("MIA_SAFETY_MODEL_SHARE")
-        .map(
-            v -> {
-              try {
-                return Double.parseDouble(v);
-              } catch (NumberFormatException e) {
-                throw new ConfigException(
-                    "MIA_SAFETY_MODEL_SHARE must be a number from 0.01 to 1; was '" + v + "'");
-              }
-            })
-        .ifPresent(b::safetyModelShare);
+    number("MIA_SAFETY_MODEL_SHARE", "from 0.01 to 1").ifPresent(b::safetyModelShare);
     b.jwtSecret(text("JWT_SECRET"));
     text("ALLOWED_ORIGINS").map(EnvironmentReader::origins).ifPresent(b::allowedOrigins);
     text("LOG_LEVEL").ifPresent(b::logLevel);
@@ -99,17 +89,7 @@ final class EnvironmentReader {
     text("MIA_REALTIME_VOICE").ifPresent(r::voice);
     text("MIA_REALTIME_AUDIO_FORMAT").ifPresent(r::audioFormat);
     text("MIA_REALTIME_TRANSCRIPTION_MODEL").ifPresent(r::transcriptionModel);
-    text("MIA_REALTIME_TEMPERATURE")
-        .map(
-            v -> {
-              try {
-                return Double.parseDouble(v);
-              } catch (NumberFormatException e) {
-                throw new ConfigException(
-                    "MIA_REALTIME_TEMPERATURE must be a number from 0.6 to 1.2; was '" + v + "'");
-              }
-            })
-        .ifPresent(r::temperature);
+    number("MIA_REALTIME_TEMPERATURE", "from 0.6 to 1.2").ifPresent(r::temperature);
     integer(RealtimeConfig.MAX_TOKENS).ifPresent(r::maxResponseTokens);
     duration("MIA_REALTIME_VAD_SILENCE").ifPresent(r::vadSilence);
     duration("MIA_REALTIME_CONNECT_TIMEOUT").ifPresent(r::connectTimeout);
@@ -148,6 +128,20 @@ final class EnvironmentReader {
                 return Integer.parseInt(v);
               } catch (NumberFormatException e) {
                 throw accepted.refusal(v);
+              }
+            });
+  }
+
+  /** The range is checked where the value is used; here only that it is a number. */
+  private Optional<Double> number(String name, String range) {
+    return text(name)
+        .map(
+            v -> {
+              try {
+                return Double.parseDouble(v);
+              } catch (NumberFormatException e) {
+                throw new ConfigException(
+                    name + " must be a number " + range + "; was '" + v + "'");
               }
             });
   }

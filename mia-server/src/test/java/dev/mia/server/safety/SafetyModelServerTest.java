@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * With {@code MIA_SAFETY_MODEL=on} the local embedding model judges each message beside the rules:
- * crisis wording no rule was written for still brings the alert and the crisis resources before the
- * reply, and ordinary messages stay quiet.
+ * With the safety model on (the default) the local embedding model judges each message beside the
+ * rules: crisis wording no rule was written for still brings the alert and the crisis resources
+ * before the reply, and ordinary messages stay quiet.
  */
 class SafetyModelServerTest {
   // Said without any of the rules' words (the rules alone let it pass, checked below), and in no
