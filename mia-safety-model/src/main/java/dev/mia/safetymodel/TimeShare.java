@@ -48,7 +48,8 @@ final class TimeShare {
    *     at once before the share paces it
    * @param nanoClock a monotonic clock in nanoseconds, {@link System#nanoTime} but in tests
    * @param processLoad the process's recent load, 0 to 1 (see {@link ProcessLoad})
-   * @param busyAt the load from which the share applies; below it every message is taken
+   * @param busyAt the load from which the share applies; below it a message that finds the model
+   *     idle is taken free
    */
   TimeShare(
       double share,
@@ -97,7 +98,8 @@ final class TimeShare {
     if (reserved > 0) {
       balance += reserved - spentNanos;
     }
-    typicalCost += (spentNanos - typicalCost) / 8;
+    // Never 0, which would read as a free reservation.
+    typicalCost = Math.max(1, typicalCost + (spentNanos - typicalCost) / 8);
   }
 
   /** Gives back the reservation of a message that never ran. */
