@@ -142,13 +142,17 @@ class ModelSafetyClassifierTest {
     }
   }
 
+  /** Rules at tier 2, and a tenth of a core for a process that is always busy, on {@code clock}. */
+  private static ModelSafetyClassifier withBusyShare(AtomicLong clock, ModelScorer scorer) {
+    TimeShare share = new TimeShare(0.1, 0, clock::get, () -> 1.0, 0.5);
+    return new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 0, 2_000, Optional.of(share));
+  }
+
   @Test
   void aMessageArrivingWhenTheModelHasUsedItsShareGetsTheRulesAnswerAtOnceAndIsNeverScored() {
     AtomicLong clock = new AtomicLong();
-    TimeShare share = new TimeShare(0.1, 0, clock::get, () -> 1.0, 0.5);
     FakeScorer scorer = new FakeScorer(null, m -> MODEL_THREE);
-    try (ModelSafetyClassifier classifier =
-        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 0, 2_000, Optional.of(share))) {
+    try (ModelSafetyClassifier classifier = withBusyShare(clock, scorer)) {
       assertEquals(MODEL_THREE, classifier.assessAsync("first").toCompletableFuture().join());
 
       CompletableFuture<SafetyAssessment> second =
@@ -164,10 +168,8 @@ class ModelSafetyClassifierTest {
   @Test
   void onceTheShareHasRefilledTheModelJudgesAgain() {
     AtomicLong clock = new AtomicLong();
-    TimeShare share = new TimeShare(0.1, 0, clock::get, () -> 1.0, 0.5);
     FakeScorer scorer = new FakeScorer(null, m -> MODEL_THREE);
-    try (ModelSafetyClassifier classifier =
-        new ModelSafetyClassifier(m -> RULES_TWO, scorer, 1, 8, 0, 2_000, Optional.of(share))) {
+    try (ModelSafetyClassifier classifier = withBusyShare(clock, scorer)) {
       classifier.assessAsync("first").toCompletableFuture().join();
       classifier.assessAsync("second").toCompletableFuture().join();
 

@@ -126,9 +126,9 @@ public final class JdbcSessionStore implements SessionStore {
   private final AtomicReference<HealthCheck> lastCheck = new AtomicReference<>();
   private final ScheduledExecutorService timer;
   private final ScheduledFuture<?> heartbeats;
-  private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
-  // The store's threads that may still be alive: close() waits for them to be gone, since a pool's
-  // worker is still alive for a moment after the pool reports it has terminated.
+  // The store's pool threads that may still be alive: a call from one of them is a callback, and
+  // close() waits for them to be gone, since a pool's worker is still alive for a moment after the
+  // pool reports it has terminated.
   private final Set<Thread> madeThreads = ConcurrentHashMap.newKeySet();
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile boolean closed;
@@ -504,7 +504,7 @@ public final class JdbcSessionStore implements SessionStore {
     if (writer.close(new Farewell())) {
       timer.shutdownNow();
     }
-    if (writer.isWriterThread() || ownThreads.contains(Thread.currentThread())) {
+    if (writer.isWriterThread() || madeThreads.contains(Thread.currentThread())) {
       return;
     }
     boolean interrupted = false;
@@ -562,17 +562,7 @@ public final class JdbcSessionStore implements SessionStore {
   private ThreadFactory threads(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
-      Thread thread =
-          new Thread(
-              () -> {
-                ownThreads.add(Thread.currentThread());
-                try {
-                  runnable.run();
-                } finally {
-                  ownThreads.remove(Thread.currentThread());
-                }
-              },
-              prefix + count.incrementAndGet());
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
       thread.setDaemon(true);
       madeThreads.removeIf(made -> made.getState() == Thread.State.TERMINATED);
       madeThreads.add(thread);
