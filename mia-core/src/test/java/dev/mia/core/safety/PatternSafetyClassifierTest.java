@@ -593,6 +593,41 @@ class PatternSafetyClassifierTest {
     assertEquals(SafetyTier.NORMAL, tier(message));
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "in the play the old king kills himself in act five and we have to explain why",
+        "the protagonist overdoses in chapter 12 and i need a quote about it",
+        "after laps and sprints coach made us do suicides too",
+        "we did suicides, then a scrimmage. so tired",
+        "my uncle's car has these 'suicide' doors that open backwards",
+        "last message from me for a bit, the cabin has no wifi!!",
+        "this is my final text before we head off on the school trip",
+        "the comic store dealer saved me the new issue",
+        "what counts as an overdose of paracetamol? its for my pharmacology quiz"
+      })
+  void storiesDrillsScareQuotesTripsAndStudyAreTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "in the novel she kills herself and i keep thinking i should do the same, i want to die",
+        "we ran suicides at practice and after that i cut myself again",
+        "this is my last message, no signal where i'm going. goodbye forever",
+        "for my biology class we covered overdoses but honestly how many would it take to die"
+      })
+  void theFifthRoundOfGuardsLeavesACrisisElsewhereAlerting(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @Test
+  void aStoryWordBeforeSomeoneElsesDeathIsNoGuard() {
+    // Only a story's own frame guards: someone who watched a show and then died stays tier 3.
+    assertEquals(SafetyTier.CRITICAL, tier("my cousin watched a show and then killed himself"));
+  }
+
   // --- guards ----------------------------------------------------------------------------------
 
   @ParameterizedTest
