@@ -41,7 +41,7 @@ public final class SafetyModelTraining {
 
   /**
    * Sets written later, training data only, so the held-out part of {@link #OWN_SETS} stays what it
-   * was: those aimed at the categories the model missed most, then the evaluation batches D to M,
+   * was: those aimed at the categories the model missed most, then the evaluation batches D to U,
    * each scored as unseen data before it was trained on.
    */
   static final List<String> TRAINING_ONLY_SETS =
@@ -57,7 +57,13 @@ public final class SafetyModelTraining {
           "batchJ.jsonl",
           "batchK.jsonl",
           "batchL.jsonl",
-          "batchM.jsonl");
+          "batchM.jsonl",
+          "batchN.jsonl",
+          "batchO.jsonl",
+          "batchQ.jsonl",
+          "batchS.jsonl",
+          "batchT.jsonl",
+          "batchU.jsonl");
 
   static final String DEV_SET = "dev.jsonl";
   static final String HELD_OUT = "heldout.txt";

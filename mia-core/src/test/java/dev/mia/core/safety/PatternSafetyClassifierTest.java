@@ -604,7 +604,10 @@ class PatternSafetyClassifierTest {
         "last message from me for a bit, the cabin has no wifi!!",
         "this is my final text before we head off on the school trip",
         "the comic store dealer saved me the new issue",
-        "what counts as an overdose of paracetamol? its for my pharmacology quiz"
+        "what counts as an overdose of paracetamol? its for my pharmacology quiz",
+        "the film's hero cuts himself in one scene and the class went quiet",
+        "revising the opium war for my gcse",
+        "our health class poster needs the warning signs of self-harm, any ideas"
       })
   void storiesDrillsScareQuotesTripsAndStudyAreTierOne(String message) {
     assertEquals(SafetyTier.NORMAL, tier(message));
@@ -616,7 +619,9 @@ class PatternSafetyClassifierTest {
         "in the novel she kills herself and i keep thinking i should do the same, i want to die",
         "we ran suicides at practice and after that i cut myself again",
         "this is my last message, no signal where i'm going. goodbye forever",
-        "for my biology class we covered overdoses but honestly how many would it take to die"
+        "for my biology class we covered overdoses but honestly how many would it take to die",
+        "what are the warning signs of suicide",
+        "a character in my book self-harms and i self harm too"
       })
   void theFifthRoundOfGuardsLeavesACrisisElsewhereAlerting(String message) {
     assertEquals(SafetyTier.CRITICAL, tier(message));
