@@ -13,15 +13,13 @@ import dev.mia.core.safety.CrisisResources;
 import dev.mia.core.safety.SafetyAssessment;
 import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyTier;
-import dev.mia.core.session.ChatMessage;
-import dev.mia.core.session.Feedback;
 import dev.mia.core.session.InMemorySessionStore;
 import dev.mia.core.session.MessageStatus;
-import dev.mia.core.session.ProgressMarker;
 import dev.mia.core.session.Session;
 import dev.mia.core.session.SessionStore;
 import dev.mia.core.testing.Await;
 import dev.mia.core.testing.CapturedLog;
+import dev.mia.core.testing.ForwardingSessionStore;
 import dev.mia.core.testing.MutableClock;
 import dev.mia.core.testing.RecordingListener;
 import dev.mia.core.testing.ScriptedChatModel;
@@ -347,65 +345,18 @@ class VoiceTest {
   }
 
   /** A store whose finds fail on demand; everything else goes to the real one. */
-  private static final class FailingFinds implements SessionStore {
-    private final SessionStore real;
+  private static final class FailingFinds extends ForwardingSessionStore {
     volatile boolean failing;
 
     FailingFinds(SessionStore real) {
-      this.real = real;
+      super(real);
     }
 
     @Override
     public CompletionStage<Optional<Session>> find(String sessionId) {
       return failing
           ? CompletableFuture.failedFuture(new IllegalStateException("database down"))
-          : real.find(sessionId);
-    }
-
-    @Override
-    public CompletionStage<Void> create(Session session) {
-      return real.create(session);
-    }
-
-    @Override
-    public CompletionStage<Boolean> accept(String sessionId, ChatMessage message) {
-      return real.accept(sessionId, message);
-    }
-
-    @Override
-    public CompletionStage<Boolean> append(String sessionId, ChatMessage message) {
-      return real.append(sessionId, message);
-    }
-
-    @Override
-    public CompletionStage<Boolean> recordProfile(
-        String sessionId, OptionalInt age, Mode mode, SafetyTier tier, long now) {
-      return real.recordProfile(sessionId, age, mode, tier, now);
-    }
-
-    @Override
-    public CompletionStage<Boolean> settle(String sessionId, Optional<ChatMessage> reply) {
-      return real.settle(sessionId, reply);
-    }
-
-    @Override
-    public CompletionStage<Boolean> recordProgress(String sessionId, ProgressMarker marker) {
-      return real.recordProgress(sessionId, marker);
-    }
-
-    @Override
-    public CompletionStage<Boolean> recordFeedback(String sessionId, Feedback feedback) {
-      return real.recordFeedback(sessionId, feedback);
-    }
-
-    @Override
-    public CompletionStage<List<ProgressMarker>> progress(String sessionId) {
-      return real.progress(sessionId);
-    }
-
-    @Override
-    public CompletionStage<List<Feedback>> feedback(String sessionId) {
-      return real.feedback(sessionId);
+          : super.find(sessionId);
     }
   }
 }
