@@ -820,12 +820,8 @@ public final class ConversationEngine implements AutoCloseable {
       OptionalInt age = statedAge.isPresent() ? statedAge : before.age();
       Mode mode = modeSelector.select(message, age);
       SafetyTier tier = assessment.tier();
-      // Not awaited: the store applies a session's writes in order, before this turn's settle. A
-      // message that teaches nothing new (no age stated, the same mode, no alert) writes nothing:
-      // the session's time is already the message's own, and most messages are such.
-      if (statedAge.isPresent() || mode != before.mode() || tier.raisesAlert()) {
-        store.recordProfile(sessionId, statedAge, mode, tier, now);
-      }
+      // Not awaited: the store applies a session's writes in order, before this turn's settle.
+      store.recordProfile(sessionId, statedAge, mode, tier, now);
       if (log.isDebugEnabled()) {
         log.debug(
             "session {}: message of {} chars, tier {} ({}), mode {}, age {}",
