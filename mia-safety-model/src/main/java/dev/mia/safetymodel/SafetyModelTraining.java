@@ -41,7 +41,7 @@ public final class SafetyModelTraining {
 
   /**
    * Sets written later, training data only, so the held-out part of {@link #OWN_SETS} stays what it
-   * was: those aimed at the categories the model missed most, then the evaluation batches D to U,
+   * was: those aimed at the categories the model missed most, then the evaluation batches D to Z,
    * each scored as unseen data before it was trained on.
    */
   static final List<String> TRAINING_ONLY_SETS =
@@ -63,7 +63,12 @@ public final class SafetyModelTraining {
           "batchQ.jsonl",
           "batchS.jsonl",
           "batchT.jsonl",
-          "batchU.jsonl");
+          "batchU.jsonl",
+          "batchV.jsonl",
+          "batchW.jsonl",
+          "batchX.jsonl",
+          "batchY.jsonl",
+          "batchZ.jsonl");
 
   static final String DEV_SET = "dev.jsonl";
   static final String HELD_OUT = "heldout.txt";

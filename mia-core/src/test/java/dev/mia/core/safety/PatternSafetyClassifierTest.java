@@ -627,6 +627,30 @@ class PatternSafetyClassifierTest {
     assertEquals(SafetyTier.CRITICAL, tier(message));
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "for psych we have to present on warning signs of suicide, how should i structure it",
+        "thinking of ending things with my boyfriend, we just dont click anymore",
+        "ending it with her tonight, wish me luck",
+        "grandma bought me vitamin pills because she thinks im pale lol",
+        "hurt myself at netball, jammed my finger"
+      })
+  void presentationsBreakupsVitaminsAndNetballAreTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "thinking of ending things with her pills tonight",
+        "my boyfriend left and im thinking of ending things",
+        "in class we did signs of suicide and i have all of them, i want to die"
+      })
+  void theSeventhRoundOfGuardsLeavesACrisisElsewhereAlerting(String message) {
+    assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
   @Test
   void aStoryWordBeforeSomeoneElsesDeathIsNoGuard() {
     // Only a story's own frame guards: someone who watched a show and then died stays tier 3.
