@@ -41,7 +41,7 @@ public final class SafetyModelTraining {
 
   /**
    * Sets written later, training data only, so the held-out part of {@link #OWN_SETS} stays what it
-   * was: those aimed at the categories the model missed most, then the evaluation batches D to Z,
+   * was: those aimed at the categories the model missed most, then the evaluation batches D to AC,
    * each scored as unseen data before it was trained on.
    */
   static final List<String> TRAINING_ONLY_SETS =
@@ -68,7 +68,10 @@ public final class SafetyModelTraining {
           "batchW.jsonl",
           "batchX.jsonl",
           "batchY.jsonl",
-          "batchZ.jsonl");
+          "batchZ.jsonl",
+          "batchAA.jsonl",
+          "batchAB.jsonl",
+          "batchAC.jsonl");
 
   static final String DEV_SET = "dev.jsonl";
   static final String HELD_OUT = "heldout.txt";

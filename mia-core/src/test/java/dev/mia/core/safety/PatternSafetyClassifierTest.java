@@ -1,6 +1,7 @@
 package dev.mia.core.safety;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -649,6 +650,31 @@ class PatternSafetyClassifierTest {
       })
   void theSeventhRoundOfGuardsLeavesACrisisElsewhereAlerting(String message) {
     assertEquals(SafetyTier.CRITICAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "our psych textbook has a chapter on self-harm and i need to summarise it",
+        "psychology essay on why people self harm and how to help them, any good sources?",
+        "in pshe we learned how to spot if a friend is thinking about suicide and what to say",
+        "im 16 and saving up for a car, do i go to a dealer or a private seller",
+        "i'm gonna kill my brother if he eats my leftovers again lol"
+      })
+  void chaptersClassesCarDealersAndLeftoversAreTierOne(String message) {
+    assertEquals(SafetyTier.NORMAL, tier(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "i have an essay on self harm due and i want to kill myself",
+        "we learned how to spot it but i've been thinking about suicide every day",
+        "how to help a friend when i'm the one who wants suicide",
+        "my dealer said he can get me more pills tonight"
+      })
+  void theEighthRoundOfGuardsLeavesACrisisElsewhereAlerting(String message) {
+    assertNotEquals(SafetyTier.NORMAL, tier(message));
   }
 
   @Test
