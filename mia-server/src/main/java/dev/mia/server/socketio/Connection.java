@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * What the server knows of one Socket.IO connection: how far it has come and who it is. A
  * connection is {@link Stage#NEW} until its transport binds, then {@link Stage#BOUND} until its
  * CONNECT packet is acknowledged ({@link Stage#CONNECTED}) or refused ({@link Stage#REFUSED}).
- * Whether it is admitted is decided once, when its CONNECT packet arrives ({@link #decide}); an
+ * Whether it is admitted is decided once, when its CONNECT packet arrives ({@link #decide}), and
+ * the decision is made when it is {@linkplain #admit admitted} or {@linkplain #notAdmitted not}; an
  * admitted connection holds a place under its user's connection cap until it is {@linkplain #close
  * closed}, even when the place was granted only after the connection closed. Thread-safe: a polling
  * client's requests may be handled on different I/O threads, and a decision completes on whatever
@@ -34,6 +35,7 @@ final class Connection {
   // Guarded by this.
   private Stage stage = Stage.NEW;
   private boolean deciding;
+  private boolean decided;
   private boolean closed;
   private Identity identity;
   private ConnectionCap.Place place;
@@ -41,13 +43,32 @@ final class Connection {
   // The stage of the connection's latest request: the next starts when it completes.
   private CompletableFuture<?> latest = IDLE;
 
-  /** {@return true the first time: the transport has just bound} */
-  synchronized boolean bind() {
-    if (stage != Stage.NEW) {
-      return false;
+  /** What one run of the default namespace's connect listeners stands for. */
+  enum ConnectRun {
+    /** A transport bound; the CONNECT packet's run comes after the decision. */
+    TRANSPORT_BOUND,
+    /** The CONNECT packet's run, for an admitted connection. */
+    ADMITTED,
+    /** The CONNECT packet's run, for a connection that was not admitted. */
+    REFUSED
+  }
+
+  /**
+   * {@return what this run of the connect listeners stands for} netty-socketio runs them when a
+   * transport binds, and again for the CONNECT packet, which reaches them only once {@link #decide
+   * decided}. It may bind more than once first: a polling client's next request can bind on another
+   * thread before the first binding has registered, so every run before the decision is a binding,
+   * not a connection to refuse.
+   */
+  synchronized ConnectRun connectRun() {
+    if (stage == Stage.NEW) {
+      stage = Stage.BOUND;
+      return ConnectRun.TRANSPORT_BOUND;
     }
-    stage = Stage.BOUND;
-    return true;
+    if (!decided) {
+      return ConnectRun.TRANSPORT_BOUND;
+    }
+    return identity == null ? ConnectRun.REFUSED : ConnectRun.ADMITTED;
   }
 
   synchronized void connected() {
@@ -88,6 +109,7 @@ final class Connection {
   /** Takes on {@code admitted}, which holds {@code granted} under its user's cap. */
   void admit(Identity admitted, ConnectionCap.Place granted) {
     synchronized (this) {
+      decided = true;
       if (!closed) {
         identity = admitted;
         place = granted;
@@ -99,6 +121,7 @@ final class Connection {
 
   /** Records that the connection is not admitted, and why. */
   synchronized void notAdmitted(ErrorCode why) {
+    decided = true;
     refusal = why;
   }
 

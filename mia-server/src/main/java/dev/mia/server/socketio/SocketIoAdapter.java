@@ -115,13 +115,18 @@ final class SocketIoAdapter {
         new Connection.Identity(verified.orElseGet(engine::newAnonymousUserId), verified.isEmpty());
     return connectionCap
         .tryOpen(identity.userId())
-        .thenAccept(
-            place -> {
-              if (place.isPresent()) {
+        .handle(
+            (place, failure) -> {
+              if (failure != null) {
+                // The cap's stage does not fail by contract; if one did, refuse rather than leave
+                // it undecided.
+                connection.notAdmitted(ErrorCode.INTERNAL_ERROR);
+              } else if (place.isPresent()) {
                 connection.admit(identity, place.get());
               } else {
                 connection.notAdmitted(ErrorCode.TOO_MANY_CONNECTIONS);
               }
+              return null;
             });
   }
 
@@ -144,18 +149,21 @@ final class SocketIoAdapter {
   /**
    * netty-socketio 2.0.14 first runs the default namespace's connect listeners when the Engine.IO
    * transport binds, before the client has sent its CONNECT packet, and not again for that packet,
-   * because the client is then already in the namespace's room. So the first call takes the client
+   * because the client is then already in the namespace's room. So a binding's run takes the client
    * out of that room, so that the CONNECT packet runs the listeners again; by then {@link #decide}
-   * has decided. That second call refuses a connection that was not admitted and whose refusal the
-   * auth listener could not send (an Engine.IO 3 client, which has no {@code auth}).
+   * has decided. A polling client's first requests may each bind, on two I/O threads, before the
+   * decision: every such run is a binding ({@link Connection#connectRun}). The CONNECT packet's run
+   * refuses a connection that was not admitted and whose refusal the auth listener could not send
+   * (an Engine.IO 3 client, which has no {@code auth}).
    */
   private void onConnect(SocketIOClient client) {
     Connection connection = connection(client);
-    if (connection.bind()) {
+    Connection.ConnectRun run = connection.connectRun();
+    if (run == Connection.ConnectRun.TRANSPORT_BOUND) {
       client.leaveRoom(Namespace.DEFAULT_NAME);
       return;
     }
-    if (connection.identity().isEmpty()) {
+    if (run == Connection.ConnectRun.REFUSED) {
       ErrorCode refused = connection.refusal().orElse(ErrorCode.INTERNAL_ERROR);
       refuse(client, connection, refused, refusalMessage(refused));
       return;
