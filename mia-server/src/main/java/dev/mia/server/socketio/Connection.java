@@ -34,7 +34,7 @@ final class Connection {
 
   // Guarded by this.
   private Stage stage = Stage.NEW;
-  private boolean deciding;
+  private CompletableFuture<Void> decision;
   private boolean decided;
   private boolean closed;
   private Identity identity;
@@ -92,13 +92,18 @@ final class Connection {
     return stage == Stage.REFUSED ? Optional.empty() : Optional.ofNullable(identity);
   }
 
-  /** {@return true the first time: the caller is to decide whether the connection is admitted} */
-  synchronized boolean decide() {
-    if (deciding) {
-      return false;
+  /**
+   * Starts the decision whether the connection is admitted, or joins the one under way. {@return
+   * empty the first time, when the caller decides and then completes {@code stage}; afterwards the
+   * first caller's stage} A repeated CONNECT packet, which a polling client may send on another
+   * request handled on another thread, waits for that stage rather than passing as decided.
+   */
+  synchronized Optional<CompletionStage<Void>> decide(CompletableFuture<Void> stage) {
+    if (decision != null) {
+      return Optional.of(decision);
     }
-    deciding = true;
-    return true;
+    decision = stage;
+    return Optional.empty();
   }
 
   /** {@return why the connection was not admitted, once that is decided} */

@@ -47,7 +47,6 @@ final class SocketIoAdapter {
   private static final Logger log = LoggerFactory.getLogger(SocketIoAdapter.class);
 
   private static final String CONNECTION = "mia.connection";
-  private static final CompletionStage<Void> DECIDED = CompletableFuture.completedFuture(null);
 
   private final ConversationEngine engine;
   private final TokenService tokens;
@@ -96,12 +95,15 @@ final class SocketIoAdapter {
    * Authorization} header's, else a new anonymous user unless authentication is required; and a
    * place under the user's connection cap, which may take a round trip to a shared cap. Deciding
    * before the CONNECT packet is acknowledged matters: a polling client's next request may be
-   * handled on another thread at once. A repeated CONNECT packet changes nothing.
+   * handled on another thread at once. A repeated CONNECT packet gets the first one's stage, so it
+   * waits for that decision, and changes nothing.
    */
   CompletionStage<?> decide(ClientHead client, Optional<String> authToken) {
     Connection connection = connection(client.getStore());
-    if (!connection.decide()) {
-      return DECIDED;
+    CompletableFuture<Void> decided = new CompletableFuture<>();
+    Optional<CompletionStage<Void>> earlier = connection.decide(decided);
+    if (earlier.isPresent()) {
+      return earlier.get();
     }
     Optional<String> verified =
         authToken
@@ -109,11 +111,12 @@ final class SocketIoAdapter {
             .or(() -> bearer(client.getHandshakeData()).flatMap(tokens::verify));
     if (verified.isEmpty() && requireAuth) {
       connection.notAdmitted(ErrorCode.AUTH_REQUIRED);
-      return DECIDED;
+      decided.complete(null);
+      return decided;
     }
     Connection.Identity identity =
         new Connection.Identity(verified.orElseGet(engine::newAnonymousUserId), verified.isEmpty());
-    return connectionCap
+    connectionCap
         .tryOpen(identity.userId())
         .handle(
             (place, failure) -> {
@@ -127,7 +130,9 @@ final class SocketIoAdapter {
                 connection.notAdmitted(ErrorCode.TOO_MANY_CONNECTIONS);
               }
               return null;
-            });
+            })
+        .whenComplete((done, failed) -> decided.complete(null));
+    return decided;
   }
 
   /**

@@ -1,11 +1,14 @@
 package dev.mia.server.socketio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mia.core.conversation.ErrorCode;
 import dev.mia.server.socketio.Connection.ConnectRun;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,17 +27,32 @@ class ConnectionTest {
   @Test
   void aSecondBindingBeforeTheDecisionIsNotARefusal() {
     connection.connectRun();
-    connection.decide();
+    connection.decide(new CompletableFuture<>());
 
     assertEquals(ConnectRun.TRANSPORT_BOUND, connection.connectRun());
     assertTrue(connection.refusal().isEmpty());
   }
 
   @Test
+  void aRepeatedConnectWaitsForTheDecisionUnderWay() {
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    connection.decide(first);
+
+    Optional<CompletionStage<Void>> repeated = connection.decide(new CompletableFuture<>());
+
+    assertSame(first, repeated.orElseThrow());
+  }
+
+  @Test
+  void theFirstConnectDecides() {
+    assertTrue(connection.decide(new CompletableFuture<>()).isEmpty());
+  }
+
+  @Test
   void theRunAfterAdmissionAdmits() {
     connection.connectRun();
     connection.connectRun();
-    connection.decide();
+    connection.decide(new CompletableFuture<>());
     connection.admit(identity, () -> {});
 
     assertEquals(ConnectRun.ADMITTED, connection.connectRun());
@@ -44,7 +62,7 @@ class ConnectionTest {
   @Test
   void theRunAfterARefusalRefusesWithItsCode() {
     connection.connectRun();
-    connection.decide();
+    connection.decide(new CompletableFuture<>());
     connection.notAdmitted(ErrorCode.TOO_MANY_CONNECTIONS);
 
     assertEquals(ConnectRun.REFUSED, connection.connectRun());
@@ -55,7 +73,7 @@ class ConnectionTest {
   void aPlaceGrantedAfterTheConnectionClosedIsGivenBackAndNotAdmitted() {
     boolean[] givenBack = {false};
     connection.connectRun();
-    connection.decide();
+    connection.decide(new CompletableFuture<>());
     connection.close();
 
     connection.admit(identity, () -> givenBack[0] = true);
