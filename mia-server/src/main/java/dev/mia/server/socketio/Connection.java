@@ -34,14 +34,15 @@ final class Connection {
 
   // Guarded by this.
   private Stage stage = Stage.NEW;
-  private CompletableFuture<Void> decision;
-  private boolean decided;
+  private boolean deciding;
   private boolean closed;
   private Identity identity;
   private ConnectionCap.Place place;
   private ErrorCode refusal;
   // The stage of the connection's latest request: the next starts when it completes.
   private CompletableFuture<?> latest = IDLE;
+  // Completes when the decision is recorded (admit or notAdmitted).
+  private final CompletableFuture<Void> decision = new CompletableFuture<>();
 
   /** What one run of the default namespace's connect listeners stands for. */
   enum ConnectRun {
@@ -65,7 +66,7 @@ final class Connection {
       stage = Stage.BOUND;
       return ConnectRun.TRANSPORT_BOUND;
     }
-    if (!decided) {
+    if (!decision.isDone()) {
       return ConnectRun.TRANSPORT_BOUND;
     }
     return identity == null ? ConnectRun.REFUSED : ConnectRun.ADMITTED;
@@ -92,18 +93,22 @@ final class Connection {
     return stage == Stage.REFUSED ? Optional.empty() : Optional.ofNullable(identity);
   }
 
-  /**
-   * Starts the decision whether the connection is admitted, or joins the one under way. {@return
-   * empty the first time, when the caller decides and then completes {@code stage}; afterwards the
-   * first caller's stage} A repeated CONNECT packet, which a polling client may send on another
-   * request handled on another thread, waits for that stage rather than passing as decided.
-   */
-  synchronized Optional<CompletionStage<Void>> decide(CompletableFuture<Void> stage) {
-    if (decision != null) {
-      return Optional.of(decision);
+  /** {@return true the first time: the caller is to decide whether the connection is admitted} */
+  synchronized boolean decide() {
+    if (deciding) {
+      return false;
     }
-    decision = stage;
-    return Optional.empty();
+    deciding = true;
+    return true;
+  }
+
+  /**
+   * {@return the decision's stage, complete once it is recorded} A repeated CONNECT packet, which a
+   * polling client may send on another request handled on another thread, waits for it rather than
+   * passing as decided.
+   */
+  CompletionStage<Void> decision() {
+    return decision;
   }
 
   /** {@return why the connection was not admitted, once that is decided} */
@@ -113,21 +118,26 @@ final class Connection {
 
   /** Takes on {@code admitted}, which holds {@code granted} under its user's cap. */
   void admit(Identity admitted, ConnectionCap.Place granted) {
+    boolean kept;
     synchronized (this) {
-      decided = true;
-      if (!closed) {
+      kept = !closed;
+      if (kept) {
         identity = admitted;
         place = granted;
-        return;
       }
     }
-    granted.close(); // granted after the connection closed: not kept
+    if (!kept) {
+      granted.close(); // granted after the connection closed: not kept
+    }
+    decision.complete(null);
   }
 
   /** Records that the connection is not admitted, and why. */
-  synchronized void notAdmitted(ErrorCode why) {
-    decided = true;
-    refusal = why;
+  void notAdmitted(ErrorCode why) {
+    synchronized (this) {
+      refusal = why;
+    }
+    decision.complete(null);
   }
 
   /**

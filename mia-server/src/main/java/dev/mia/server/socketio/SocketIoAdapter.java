@@ -100,10 +100,8 @@ final class SocketIoAdapter {
    */
   CompletionStage<?> decide(ClientHead client, Optional<String> authToken) {
     Connection connection = connection(client.getStore());
-    CompletableFuture<Void> decided = new CompletableFuture<>();
-    Optional<CompletionStage<Void>> earlier = connection.decide(decided);
-    if (earlier.isPresent()) {
-      return earlier.get();
+    if (!connection.decide()) {
+      return connection.decision();
     }
     Optional<String> verified =
         authToken
@@ -111,8 +109,7 @@ final class SocketIoAdapter {
             .or(() -> bearer(client.getHandshakeData()).flatMap(tokens::verify));
     if (verified.isEmpty() && requireAuth) {
       connection.notAdmitted(ErrorCode.AUTH_REQUIRED);
-      decided.complete(null);
-      return decided;
+      return connection.decision();
     }
     Connection.Identity identity =
         new Connection.Identity(verified.orElseGet(engine::newAnonymousUserId), verified.isEmpty());
@@ -130,9 +127,8 @@ final class SocketIoAdapter {
                 connection.notAdmitted(ErrorCode.TOO_MANY_CONNECTIONS);
               }
               return null;
-            })
-        .whenComplete((done, failed) -> decided.complete(null));
-    return decided;
+            });
+    return connection.decision();
   }
 
   /**

@@ -1,14 +1,13 @@
 package dev.mia.server.socketio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mia.core.conversation.ErrorCode;
 import dev.mia.server.socketio.Connection.ConnectRun;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +26,7 @@ class ConnectionTest {
   @Test
   void aSecondBindingBeforeTheDecisionIsNotARefusal() {
     connection.connectRun();
-    connection.decide(new CompletableFuture<>());
+    connection.decide();
 
     assertEquals(ConnectRun.TRANSPORT_BOUND, connection.connectRun());
     assertTrue(connection.refusal().isEmpty());
@@ -35,24 +34,27 @@ class ConnectionTest {
 
   @Test
   void aRepeatedConnectWaitsForTheDecisionUnderWay() {
-    CompletableFuture<Void> first = new CompletableFuture<>();
-    connection.decide(first);
+    connection.decide();
 
-    Optional<CompletionStage<Void>> repeated = connection.decide(new CompletableFuture<>());
+    boolean decidesAgain = connection.decide();
+    CompletableFuture<Void> waitedFor = connection.decision().toCompletableFuture();
 
-    assertSame(first, repeated.orElseThrow());
+    assertFalse(decidesAgain);
+    assertFalse(waitedFor.isDone());
+    connection.admit(identity, () -> {});
+    assertTrue(waitedFor.isDone());
   }
 
   @Test
   void theFirstConnectDecides() {
-    assertTrue(connection.decide(new CompletableFuture<>()).isEmpty());
+    assertTrue(connection.decide());
   }
 
   @Test
   void theRunAfterAdmissionAdmits() {
     connection.connectRun();
     connection.connectRun();
-    connection.decide(new CompletableFuture<>());
+    connection.decide();
     connection.admit(identity, () -> {});
 
     assertEquals(ConnectRun.ADMITTED, connection.connectRun());
@@ -62,7 +64,7 @@ class ConnectionTest {
   @Test
   void theRunAfterARefusalRefusesWithItsCode() {
     connection.connectRun();
-    connection.decide(new CompletableFuture<>());
+    connection.decide();
     connection.notAdmitted(ErrorCode.TOO_MANY_CONNECTIONS);
 
     assertEquals(ConnectRun.REFUSED, connection.connectRun());
@@ -73,7 +75,7 @@ class ConnectionTest {
   void aPlaceGrantedAfterTheConnectionClosedIsGivenBackAndNotAdmitted() {
     boolean[] givenBack = {false};
     connection.connectRun();
-    connection.decide(new CompletableFuture<>());
+    connection.decide();
     connection.close();
 
     connection.admit(identity, () -> givenBack[0] = true);
