@@ -46,7 +46,10 @@ final class Connection {
 
   /** What one run of the default namespace's connect listeners stands for. */
   enum ConnectRun {
-    /** A transport bound; the CONNECT packet's run comes after the decision. */
+    /**
+     * A transport bound: before the decision (the CONNECT packet's run comes after it) or after the
+     * connection closed.
+     */
     TRANSPORT_BOUND,
     /** The CONNECT packet's run, for an admitted connection. */
     ADMITTED,
@@ -59,14 +62,15 @@ final class Connection {
    * transport binds, and again for the CONNECT packet, which reaches them only once {@link #decide
    * decided}. It may bind more than once first: a polling client's next request can bind on another
    * thread before the first binding has registered, so every run before the decision is a binding,
-   * not a connection to refuse.
+   * not a connection to refuse. A closed connection's last poll binds again too, after the client
+   * left the namespace: a binding, not a refusal.
    */
   synchronized ConnectRun connectRun() {
     if (stage == Stage.NEW) {
       stage = Stage.BOUND;
       return ConnectRun.TRANSPORT_BOUND;
     }
-    if (!decision.isDone()) {
+    if (closed || !decision.isDone()) {
       return ConnectRun.TRANSPORT_BOUND;
     }
     return identity == null ? ConnectRun.REFUSED : ConnectRun.ADMITTED;

@@ -81,6 +81,17 @@ class ConnectionTest {
     connection.admit(identity, () -> givenBack[0] = true);
 
     assertTrue(givenBack[0]);
-    assertEquals(ConnectRun.REFUSED, connection.connectRun());
+    assertTrue(connection.activeIdentity().isEmpty());
+  }
+
+  @Test
+  void aClosedConnectionsLastPollIsABindingNotARefusal() {
+    connection.connectRun();
+    connection.decide();
+    connection.admit(identity, () -> {});
+    connection.connectRun();
+    connection.close();
+
+    assertEquals(ConnectRun.TRANSPORT_BOUND, connection.connectRun());
   }
 }
