@@ -27,6 +27,13 @@
  *     <td>the next request on the reused connection fails</td>
  *   </tr>
  *   <tr>
+ *     <td>{@link dev.mia.server.compat.PollHandOver}</td>
+ *     <td>a closed long-poll's connection is unbound from its session by an unlocked check and
+ *         clear, which can clear the session's next poll bound in between</td>
+ *     <td>replies (a join's {@code session_created}, an acknowledgement) held back until the next
+ *         ping, 25 s later</td>
+ *   </tr>
+ *   <tr>
  *     <td>{@link dev.mia.server.compat.UpgradeNoops}</td>
  *     <td>only one noop ends the pending poll when a WebSocket probe arrives, and it may overtake
  *         the probe's answer</td>

@@ -8,6 +8,7 @@ import dev.mia.server.compat.ConnectPacketAuth;
 import dev.mia.server.compat.FirstDataTimeout;
 import dev.mia.server.compat.LosslessPacketEncoder;
 import dev.mia.server.compat.PendingPolls;
+import dev.mia.server.compat.PollHandOver;
 import dev.mia.server.compat.PollingConnectionClose;
 import dev.mia.server.compat.UpgradeNoops;
 import io.netty.channel.ChannelHandler;
@@ -27,6 +28,7 @@ final class SocketIoPipeline extends SocketIOChannelInitializer {
   private final WebSocketChannels webSockets;
   private final PendingPolls pendingPolls = new PendingPolls();
   private final PollingConnectionClose connectionClose = new PollingConnectionClose();
+  private final PollHandOver pollHandOver = new PollHandOver();
   private final ConnectPacketAuth connectAuth = new ConnectPacketAuth();
   private final AdmissionGate admissionGate;
   private UpgradeNoops upgradeNoops;
@@ -73,5 +75,7 @@ final class SocketIoPipeline extends SocketIOChannelInitializer {
     pipeline.addAfter("miaPollingConnectionClose", "miaConnectPacketAuth", connectAuth);
     // Right behind it: a CONNECT packet, now with its auth, waits here for the admission decision.
     pipeline.addAfter("miaConnectPacketAuth", "miaAdmissionGate", admissionGate);
+    // Right in front of the polling transport, where a poll binds and a closed one unbinds.
+    pipeline.addBefore(XHR_POLLING_TRANSPORT, "miaPollHandOver", pollHandOver);
   }
 }
