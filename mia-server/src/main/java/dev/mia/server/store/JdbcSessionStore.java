@@ -52,11 +52,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> No method blocks its caller. Writes run on one writer thread of the store,
  * which takes every write waiting (up to 256) into one transaction and commits once, then completes
- * their stages in the order they were called: callbacks attached to a write's stage run on that
- * thread, so they must not block (and never wait for another write). Writes to one session take
- * effect in call order. {@link #find} runs on a small pool of reader threads and sees every write
- * whose stage has completed; a {@linkplain JdbcStoreConfig#withSoleProcess sole process} answers it
- * at once for the sessions it keeps in memory ({@link SessionCache}). Thread-safe.
+ * their stages in the order they were called; under load it first waits up to 1 ms for more writes
+ * to share the commit ({@link GroupCommitWriter}). Callbacks attached to a write's stage run on
+ * that thread, so they must not block (and never wait for another write). Writes to one session
+ * take effect in call order. {@link #find} runs on a small pool of reader threads and sees every
+ * write whose stage has completed; a {@linkplain JdbcStoreConfig#withSoleProcess sole process}
+ * answers it at once for the sessions it keeps in memory ({@link SessionCache}). Thread-safe.
  *
  * <p><b>Expiry and capacity.</b> A session not written for longer than the TTL is absent from then
  * on and deleted by a sweep on the writer thread (every minute, or a tenth of the TTL if shorter).
@@ -93,19 +94,35 @@ public final class JdbcSessionStore implements SessionStore {
   /**
    * Timings of the store's own work; tests shorten or stop them. {@code checkIdleAfter}: how long
    * the writer's connection may sit unused before the writer asks the database whether it is still
-   * there (a restarted database, or a network that dropped it, leaves it dead).
+   * there (a restarted database, or a network that dropped it, leaves it dead). {@code gatherFor}:
+   * how long a batch waits for company under load ({@link GroupCommitWriter}).
    */
   record Tuning(
-      Duration heartbeatEvery, Duration staleAfter, int readers, Duration checkIdleAfter) {
+      Duration heartbeatEvery,
+      Duration staleAfter,
+      int readers,
+      Duration checkIdleAfter,
+      Duration gatherFor) {
     /**
      * The writer's idle time before a check, as HikariCP's own before it hands a connection out.
      */
     static final Duration CHECK_IDLE_AFTER = Duration.ofMillis(500);
 
+    /**
+     * A batch's wait for company under load. Measured (docs/PERFORMANCE.md, stop 28): 1 ms took a
+     * tenth of the server's CPU per message off at the {@code cpu} benchmark's load, with the time
+     * to first chunk unchanged at p99; 2 and 4 ms took no more off and added to it.
+     */
+    static final Duration GATHER_FOR = Duration.ofMillis(1);
+
     /** {@return heartbeats every third of the configured process timeout, and two readers} */
     static Tuning of(JdbcStoreConfig config) {
       return new Tuning(
-          config.processTimeout().dividedBy(3), config.processTimeout(), 2, CHECK_IDLE_AFTER);
+          config.processTimeout().dividedBy(3),
+          config.processTimeout(),
+          2,
+          CHECK_IDLE_AFTER,
+          GATHER_FOR);
     }
   }
 
@@ -151,7 +168,12 @@ public final class JdbcSessionStore implements SessionStore {
     this.timer = Executors.newSingleThreadScheduledExecutor(threads(name + "-timer-"));
     this.writer =
         new GroupCommitWriter(
-            pool, sessions, name + "-writer", tuning.checkIdleAfter(), this::release);
+            pool,
+            sessions,
+            name + "-writer",
+            tuning.checkIdleAfter(),
+            tuning.gatherFor(),
+            this::release);
     long beat = tuning.heartbeatEvery().toMillis();
     this.heartbeats =
         timer.scheduleAtFixedRate(
@@ -600,6 +622,26 @@ public final class JdbcSessionStore implements SessionStore {
   /** Stops the heartbeat without closing: to other processes, this one has died. */
   void stopHeartbeat() {
     heartbeats.cancel(false);
+  }
+
+  /**
+   * Waits until the timer has queued the writes due by now, such as the sweep it queues at open, so
+   * that a test's own writes are not joined by one.
+   */
+  void awaitDueTimers() {
+    try {
+      timer.schedule(() -> {}, 0, TimeUnit.MILLISECONDS).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the store's timer", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the store's timer failed", e);
+    }
+  }
+
+  /** {@return whether the writer is waiting for company before its next batch} */
+  boolean writerAwaitsCompany() {
+    return writer.awaitingCompany();
   }
 
   /** {@return a stage completing once the writer has swept expired sessions, with their number} */

@@ -43,7 +43,11 @@ abstract class DurableStoreContract {
   /** No heartbeat of its own accord during a test: the tests beat with heartbeatNow(). */
   private static final JdbcSessionStore.Tuning QUIET =
       new JdbcSessionStore.Tuning(
-          Duration.ofDays(1), Duration.ofSeconds(15), 2, JdbcSessionStore.Tuning.CHECK_IDLE_AFTER);
+          Duration.ofDays(1),
+          Duration.ofSeconds(15),
+          2,
+          JdbcSessionStore.Tuning.CHECK_IDLE_AFTER,
+          JdbcSessionStore.Tuning.GATHER_FOR);
 
   private final List<JdbcSessionStore> opened = new ArrayList<>();
   final MutableClock clock = MutableClock.atStart();
@@ -76,7 +80,31 @@ abstract class DurableStoreContract {
     return open(
         config,
         new JdbcSessionStore.Tuning(
-            QUIET.heartbeatEvery(), QUIET.staleAfter(), QUIET.readers(), Duration.ZERO));
+            QUIET.heartbeatEvery(),
+            QUIET.staleAfter(),
+            QUIET.readers(),
+            Duration.ZERO,
+            QUIET.gatherFor()));
+  }
+
+  /** {@return a store on this test's database whose writer waits for company up to a minute} */
+  JdbcSessionStore openGatheringForAMinute() {
+    return openGatheringFor(Duration.ofMinutes(1));
+  }
+
+  /** {@return a store on this test's database whose writer waits for company up to {@code wait}} */
+  JdbcSessionStore openGatheringFor(Duration wait) {
+    JdbcSessionStore store =
+        open(
+            database().withClock(clock).withTtl(TTL),
+            new JdbcSessionStore.Tuning(
+                QUIET.heartbeatEvery(),
+                QUIET.staleAfter(),
+                QUIET.readers(),
+                QUIET.checkIdleAfter(),
+                wait));
+    store.awaitDueTimers();
+    return store;
   }
 
   private JdbcSessionStore open(JdbcStoreConfig config, JdbcSessionStore.Tuning tuning) {
@@ -213,6 +241,91 @@ abstract class DurableStoreContract {
     long transactions = store.transactions() - before;
     assertTrue(transactions < writes, transactions + " transactions for " + writes + " writes");
     assertEquals(writes, transcript(store, "session_group").size());
+  }
+
+  /**
+   * Queues {@link GroupCommitWriter#BUSY_AFTER} messages on {@code sessionId} while the writer is
+   * held, so that they come in during a batch, as under load, lets the writer go, and waits until
+   * it waits for company. {@return their stages}
+   */
+  static List<CompletionStage<Boolean>> arriveDuringABatch(
+      JdbcSessionStore store, String sessionId) {
+    Runnable resume = store.holdWriter();
+    List<CompletionStage<Boolean>> accepts = new ArrayList<>();
+    for (int i = 0; i < GroupCommitWriter.BUSY_AFTER; i++) {
+      accepts.add(store.accept(sessionId, ChatMessage.user("busy" + i, i)));
+    }
+    resume.run();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!store.writerAwaitsCompany()) {
+      assertTrue(System.nanoTime() < deadline, "the writer did not wait for company");
+      Thread.onSpinWait();
+    }
+    return accepts;
+  }
+
+  /** Adds messages on {@code sessionId} to {@code stages} until it holds as many as end a wait. */
+  static void fillToGatherUpTo(
+      JdbcSessionStore store, String sessionId, List<CompletionStage<Boolean>> stages) {
+    for (int i = stages.size(); i < GroupCommitWriter.GATHER_UP_TO; i++) {
+      stages.add(store.accept(sessionId, ChatMessage.user("later" + i, 100 + i)));
+    }
+  }
+
+  @Test
+  void writesArrivingDuringABatchWaitForCompanyAndShareTheNextCommit() {
+    JdbcSessionStore store = openGatheringForAMinute();
+    created(store, "session_busy");
+    long before = store.transactions();
+
+    List<CompletionStage<Boolean>> accepts =
+        new ArrayList<>(arriveDuringABatch(store, "session_busy"));
+    assertTrue(accepts.stream().noneMatch(stage -> stage.toCompletableFuture().isDone()));
+    fillToGatherUpTo(store, "session_busy", accepts);
+    accepts.forEach(DurableStoreContract::done);
+
+    // The held batch, then one for all the rest.
+    assertEquals(2, store.transactions() - before);
+    assertEquals(GroupCommitWriter.GATHER_UP_TO, transcript(store, "session_busy").size());
+  }
+
+  @Test
+  void aWriteAfterTheRushDoesNotWaitForCompany() {
+    JdbcSessionStore store = openGatheringForAMinute();
+    created(store, "session_after");
+    List<CompletionStage<Boolean>> rush =
+        new ArrayList<>(arriveDuringABatch(store, "session_after"));
+    fillToGatherUpTo(store, "session_after", rush);
+    rush.forEach(DurableStoreContract::done);
+
+    // done() gives up after 30 s, long before the minute a wait for company could take.
+    assertTrue(done(store.accept("session_after", ChatMessage.user("alone", 500))));
+  }
+
+  @Test
+  void aWaitForCompanyEndsWhenItsTimeHasPassed() {
+    JdbcSessionStore store = openGatheringFor(Duration.ofSeconds(2));
+    created(store, "session_alone");
+
+    List<CompletionStage<Boolean>> waiting = arriveDuringABatch(store, "session_alone");
+
+    waiting.forEach(stage -> assertTrue(done(stage)));
+    assertEquals(GroupCommitWriter.BUSY_AFTER, transcript(store, "session_alone").size());
+  }
+
+  @Test
+  void closingEndsAWaitForCompanyAndKeepsItsWrites() {
+    JdbcSessionStore store = openGatheringForAMinute();
+    created(store, "session_closing");
+    List<CompletionStage<Boolean>> waiting =
+        new ArrayList<>(arriveDuringABatch(store, "session_closing"));
+    waiting.add(store.accept("session_closing", ChatMessage.user("third", 300)));
+
+    store.close();
+
+    waiting.forEach(stage -> assertTrue(done(stage)));
+    JdbcSessionStore reopened = open();
+    assertEquals(3, transcript(reopened, "session_closing").size());
   }
 
   @Test
