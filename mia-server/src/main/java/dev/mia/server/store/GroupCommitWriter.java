@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Under load the writer also waits for company: when {@link #BUSY_AFTER} writes or more came in
  * while a batch was being written, the next batch waits until {@link #GATHER_UP_TO} writes are
  * queued, or {@code gatherFor} has passed, before it begins. At a rate where a commit's own cost
- * dominates (one fsync, the WAL's pages, the database's locks) this trades a millisecond or two of
- * latency for several times fewer commits; a write that arrives in a quiet moment, or from a caller
- * that waits for each write before it sends the next, never waits.
+ * dominates (one fsync, the WAL's pages, the database's locks) this trades at most {@code
+ * gatherFor} of latency for several times fewer commits; a write that arrives in a quiet moment, or
+ * from a caller that waits for each write before it sends the next, never waits.
  *
  * <p>The writer keeps one connection of the pool, and the statements it prepared on it, from one
  * batch to the next: preparing the same few SQL texts for every batch cost more than running them.
@@ -221,8 +221,8 @@ final class GroupCommitWriter {
 
   /**
    * Waits, holding the lock, until {@link #GATHER_UP_TO} writes are queued, {@code gatherFor} has
-   * passed, or the writer is closed. Not interruptible: the writer's thread is never interrupted,
-   * and a close ends the wait.
+   * passed, or the writer is closed. An interrupt ends the wait too, and is kept for the next one,
+   * which then does not wait: nothing interrupts the writer's thread but an emergency.
    */
   private void awaitCompany() {
     long left = gatherForNanos;
