@@ -183,16 +183,17 @@ final class GroupCommitWriter {
     List<Write<?>> batch = new ArrayList<>(MAX_BATCH);
     try {
       boolean last = false;
-      // How many writes came in while the last batch was written: the sign of a busy moment.
-      int arrivedDuringLast = 0;
       while (!last) {
         lock.lock();
         try {
+          // Taken as soon as the last batch ended: what is queued came in while it was written,
+          // the sign of a busy moment.
+          boolean busy = queue.size() >= BUSY_AFTER;
           wakeAt = 1;
           while (queue.isEmpty()) {
             queued.awaitUninterruptibly();
           }
-          if (arrivedDuringLast >= BUSY_AFTER) {
+          if (busy) {
             awaitCompany();
           }
           while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
@@ -205,12 +206,6 @@ final class GroupCommitWriter {
         }
         execute(batch);
         batch.clear();
-        lock.lock();
-        try {
-          arrivedDuringLast = queue.size();
-        } finally {
-          lock.unlock();
-        }
       }
     } finally {
       abandonQueue();
