@@ -3,6 +3,8 @@ package dev.mia.safetymodel;
 import dev.mia.core.safety.SafetyAssessment;
 import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyTier;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,6 +50,10 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
   private final Optional<TimeShare> timeShare;
   private final AtomicLong fallbacks = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong judged = new AtomicLong();
+  private final AtomicLong judgingNanos = new AtomicLong();
+  private final ThreadMXBean threadTimes = ManagementFactory.getThreadMXBean();
+  private final boolean threadCpuMeasured = threadTimes.isCurrentThreadCpuTimeSupported();
   private final Object closeLock = new Object();
 
   /** Guarded by {@link #closeLock}. */
@@ -137,6 +143,21 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
     return failures.get();
   }
 
+  @Override
+  public long judged() {
+    return judged.get();
+  }
+
+  @Override
+  public long judgingNanos() {
+    return judgingNanos.get();
+  }
+
+  /** The calling thread's CPU time where the JVM measures it (see {@link #judgingNanos}). */
+  private long processorNanos() {
+    return threadCpuMeasured ? threadTimes.getCurrentThreadCpuTime() : System.nanoTime();
+  }
+
   /** One message waiting for, or in, the model. */
   private final class Job implements Runnable {
     final String message;
@@ -171,8 +192,10 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
       }
       SafetyAssessment combined = byRules;
       long start = System.nanoTime();
+      long processorStart = processorNanos();
       try {
         combined = byRules.max(scorer.score(message));
+        judged.incrementAndGet();
       } catch (RuntimeException e) {
         failures.incrementAndGet();
         log.warn("safety model failed ({}); keeping the rules' tier", e.getClass().getName());
@@ -180,6 +203,7 @@ final class ModelSafetyClassifier implements SafetyModelClassifier {
         result.complete(byRules);
         throw e;
       } finally {
+        judgingNanos.addAndGet(processorNanos() - processorStart);
         long spent = System.nanoTime() - start;
         timeShare.ifPresent(share -> share.settle(reserved, spent));
       }

@@ -39,6 +39,16 @@ public interface SafetyModelClassifier extends SafetyClassifier, AutoCloseable {
   /** {@return how many messages got the rules' answer alone because the model failed} */
   long failures();
 
+  /** {@return how many messages the model judged: its answer was combined with the rules'} */
+  long judged();
+
+  /**
+   * {@return the processor time the model's threads have spent on messages, in nanoseconds}: each
+   * thread's CPU time where the JVM measures it, else the time that passed; a message the model
+   * failed on counts too, since the time was spent
+   */
+  long judgingNanos();
+
   /**
    * Stops taking messages, lets those already queued finish (for a few seconds at most; any still
    * waiting then complete with the rules' answer), stops the pool's threads and frees the model.

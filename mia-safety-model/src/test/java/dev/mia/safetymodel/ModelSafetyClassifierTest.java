@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mia.core.safety.SafetyAssessment;
 import dev.mia.core.safety.SafetyClassifier;
 import dev.mia.core.safety.SafetyTier;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -239,6 +241,53 @@ class ModelSafetyClassifierTest {
     try (ModelSafetyClassifier classifier = classifier(m -> RULES_TWO, scorer, 8)) {
       assertEquals(RULES_TWO, classifier.assess("x"));
       assertEquals(1, classifier.failures());
+    }
+  }
+
+  @Test
+  void itCountsTheMessagesItJudgedAndTheProcessorTimeSpentOnThem() {
+    FakeScorer scorer =
+        new FakeScorer(
+            null,
+            m -> {
+              burnProcessorTime(TimeUnit.MILLISECONDS.toNanos(3));
+              return MODEL_TWO;
+            });
+    try (ModelSafetyClassifier classifier = classifier(m -> SafetyAssessment.NORMAL, scorer, 8)) {
+      classifier.assess("first");
+      classifier.assess("second");
+
+      assertEquals(2, classifier.judged());
+      assertTrue(
+          classifier.judgingNanos() >= TimeUnit.MILLISECONDS.toNanos(6),
+          "spent " + classifier.judgingNanos() + " ns");
+    }
+  }
+
+  @Test
+  void messagesTheModelFailedOnOrNeverSawAreNotCountedAsJudged() {
+    FakeScorer scorer =
+        new FakeScorer(
+            null,
+            m -> {
+              throw new IllegalStateException("boom");
+            });
+    try (ModelSafetyClassifier classifier =
+        classifier(m -> m.equals("critical") ? MODEL_THREE : RULES_TWO, scorer, 8)) {
+      classifier.assess("fails");
+      classifier.assess("critical");
+
+      assertEquals(0, classifier.judged());
+      assertEquals(1, classifier.failures());
+    }
+  }
+
+  /** Keeps the calling thread busy until it has used {@code nanos} of processor time. */
+  private static void burnProcessorTime(long nanos) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long until = threads.getCurrentThreadCpuTime() + nanos;
+    while (threads.getCurrentThreadCpuTime() < until) {
+      Thread.onSpinWait();
     }
   }
 

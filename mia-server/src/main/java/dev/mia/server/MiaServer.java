@@ -186,9 +186,12 @@ public final class MiaServer implements AutoCloseable {
     metrics.connections("polling", () -> socketIo.connections(Transport.POLLING));
     metrics.readiness(() -> readiness.lastKnown().map(ready -> ready ? 1 : 0).orElse(null));
     safetyModel.ifPresent(
-        model ->
-            metrics.safetyModelFallbacks(
-                model, SafetyModelClassifier::fallbacks, SafetyModelClassifier::failures));
+        model -> {
+          metrics.safetyModelFallbacks(
+              model, SafetyModelClassifier::fallbacks, SafetyModelClassifier::failures);
+          metrics.safetyModelWork(
+              model, SafetyModelClassifier::judged, SafetyModelClassifier::judgingNanos);
+        });
   }
 
   /**

@@ -129,6 +129,21 @@ public final class ServerMetrics implements AutoCloseable {
     unjudged("failed", model, failed);
   }
 
+  /**
+   * Counts, at each scrape, the messages the safety model judged ({@code judged}) and the processor
+   * time it spent on messages ({@code nanos}, in nanoseconds): with the unjudged counts, how much
+   * of the traffic the model covers and what that costs.
+   */
+  public <T> void safetyModelWork(T model, ToDoubleFunction<T> judged, ToDoubleFunction<T> nanos) {
+    FunctionCounter.builder("mia.safety.model.judged", model, judged)
+        .description("Messages the safety model judged (its tier combined with the rules')")
+        .register(registry);
+    FunctionCounter.builder("mia.safety.model.cpu", model, m -> nanos.applyAsDouble(m) / 1e9)
+        .baseUnit("seconds")
+        .description("Processor time the safety model spent judging messages")
+        .register(registry);
+  }
+
   private <T> void unjudged(String reason, T model, ToDoubleFunction<T> count) {
     FunctionCounter.builder("mia.safety.model.unjudged", model, count)
         .tag("reason", reason)

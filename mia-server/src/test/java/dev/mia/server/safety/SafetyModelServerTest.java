@@ -86,6 +86,35 @@ class SafetyModelServerTest {
     assertTrue(scrape.body().contains("mia_safety_model_unjudged_total{reason=\"failed\"} 0.0"));
   }
 
+  @Test
+  void theMetricsCountTheMessagesTheModelJudgedAndItsProcessorTime() throws Exception {
+    try (TestClient client = TestClient.connect(server.url(), Transport.WEBSOCKET).connected()) {
+      String sessionId = join(client);
+      client.emit("message", json("sessionId", sessionId, "message", "hi Mia, are you there?"));
+      client.until("message_complete");
+    }
+
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+
+    assertTrue(sample(body, "mia_safety_model_judged_total") >= 1, body);
+    assertTrue(sample(body, "mia_safety_model_cpu_seconds_total") > 0, body);
+  }
+
+  /** The value of the unlabelled sample {@code name} in a Prometheus scrape. */
+  private static double sample(String scrape, String name) {
+    return scrape
+        .lines()
+        .filter(line -> line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " missing from the scrape"));
+  }
+
   private static String join(TestClient client) {
     client.emit("join_session", json("sessionId", null));
     return client.await("session_created").getString("sessionId");
