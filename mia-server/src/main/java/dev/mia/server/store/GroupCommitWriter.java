@@ -89,8 +89,8 @@ final class GroupCommitWriter {
   /**
    * A writer on {@code pool}, whose database held {@code sessions} sessions when it was opened,
    * checking its connection after {@code checkIdleAfter} unused and waiting at most {@code
-   * gatherFor} for company under load ({@link Duration#ZERO}: never). Starts its thread, named
-   * {@code threadName}; {@code stopped} runs on it as it ends.
+   * gatherFor} for company under load ({@link Duration#ZERO}: never). Its thread, named {@code
+   * threadName}, begins at {@link #start}; {@code stopped} runs on it as it ends.
    */
   GroupCommitWriter(
       DataSource pool,
@@ -106,6 +106,10 @@ final class GroupCommitWriter {
     this.stopped = stopped;
     this.thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
+  }
+
+  /** Starts the writer's thread; writes submitted before wait in the queue until then. */
+  void start() {
     thread.start();
   }
 
@@ -183,12 +187,16 @@ final class GroupCommitWriter {
     List<Write<?>> batch = new ArrayList<>(MAX_BATCH);
     try {
       boolean last = false;
+      // Before the first batch, what is queued came in while the thread was starting: no sign of
+      // a busy moment, and a wait for company then could hold a store's first writes for all of
+      // gatherFor.
+      boolean afterBatch = false;
       while (!last) {
         lock.lock();
         try {
           // Taken as soon as the last batch ended: what is queued came in while it was written,
           // the sign of a busy moment.
-          boolean busy = queue.size() >= BUSY_AFTER;
+          boolean busy = afterBatch && queue.size() >= BUSY_AFTER;
           wakeAt = 1;
           while (queue.isEmpty()) {
             queued.awaitUninterruptibly();
@@ -206,6 +214,7 @@ final class GroupCommitWriter {
         }
         execute(batch);
         batch.clear();
+        afterBatch = true;
       }
     } finally {
       abandonQueue();

@@ -175,6 +175,7 @@ public final class JdbcSessionStore implements SessionStore {
             tuning.checkIdleAfter(),
             tuning.gatherFor(),
             this::release);
+    writer.start();
     long beat = tuning.heartbeatEvery().toMillis();
     this.heartbeats =
         timer.scheduleAtFixedRate(
