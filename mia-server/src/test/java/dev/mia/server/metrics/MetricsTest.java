@@ -1,5 +1,6 @@
 package dev.mia.server.metrics;
 
+import static dev.mia.server.testing.Scrape.value;
 import static dev.mia.server.testing.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,21 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** /metrics, scraped while a conversation runs, shows every family with sane values. */
 class MetricsTest {
   private static final String METRICS_TOKEN = "metrics-token-of-some-length";
-
-  /** {@return the value of the first sample named {@code sample}, labels included, or fails} */
-  private static double value(String scrape, String sample) {
-    Matcher m =
-        Pattern.compile("(?m)^" + Pattern.quote(sample) + " ([-+0-9.eE]+|NaN)$").matcher(scrape);
-    assertTrue(m.find(), "no " + sample + " in:\n" + scrape);
-    return Double.parseDouble(m.group(1));
-  }
 
   private static void converse(TestClient client, String sessionId, String text) {
     client.emit("message", json("sessionId", sessionId, "message", text));

@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mia.core.safety.SafetyClassifiers;
 import dev.mia.core.safety.SafetyTier;
 import dev.mia.server.testing.RunningServer;
+import dev.mia.server.testing.Scrape;
 import dev.mia.server.testing.TestClient;
 import dev.mia.server.testing.TestClient.Event;
 import dev.mia.server.testing.TestClient.Transport;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -72,12 +71,8 @@ class SafetyModelServerTest {
   }
 
   @Test
-  void theMetricsCountTheMessagesTheModelDidNotJudge() throws Exception {
-    HttpResponse<String> scrape =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+  void theMetricsCountTheMessagesTheModelDidNotJudge() {
+    HttpResponse<String> scrape = server.send(HttpRequest.newBuilder().GET(), "/metrics");
 
     assertEquals(200, scrape.statusCode());
     assertTrue(
@@ -87,32 +82,17 @@ class SafetyModelServerTest {
   }
 
   @Test
-  void theMetricsCountTheMessagesTheModelJudgedAndItsProcessorTime() throws Exception {
+  void theMetricsCountTheMessagesTheModelJudgedAndItsProcessorTime() {
     try (TestClient client = TestClient.connect(server.url(), Transport.WEBSOCKET).connected()) {
       String sessionId = join(client);
       client.emit("message", json("sessionId", sessionId, "message", "hi Mia, are you there?"));
       client.until("message_complete");
     }
 
-    String body =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String body = server.send(HttpRequest.newBuilder().GET(), "/metrics").body();
 
-    assertTrue(sample(body, "mia_safety_model_judged_total") >= 1, body);
-    assertTrue(sample(body, "mia_safety_model_cpu_seconds_total") > 0, body);
-  }
-
-  /** The value of the unlabelled sample {@code name} in a Prometheus scrape. */
-  private static double sample(String scrape, String name) {
-    return scrape
-        .lines()
-        .filter(line -> line.startsWith(name + " "))
-        .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(name + " missing from the scrape"));
+    assertTrue(Scrape.value(body, "mia_safety_model_judged_total") >= 1, body);
+    assertTrue(Scrape.value(body, "mia_safety_model_cpu_seconds_total") > 0, body);
   }
 
   private static String join(TestClient client) {
