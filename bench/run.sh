@@ -3,7 +3,7 @@
 # reference Node server, one after the other on this machine, with the same fake OpenAI and
 # the same load generator (../shared/bench), and prints their ratios.
 #
-#   bench/run.sh [smoke|cpu|ttfc|memory|connections|stream|stores|cluster|all]...   (default: all)
+#   bench/run.sh [smoke|cpu|split|ttfc|memory|connections|stream|stores|cluster|all]...   (default: all)
 #
 # Results: one JSON line per run in bench/target/results.jsonl (appended), and a table of
 # ratios (java / reference) on stdout. The Java server runs exactly as the README's run command
@@ -172,6 +172,12 @@ for s in "${scenarios[@]}"; do
       ;;
     cpu)
       FAKE_TOKENS=20 FAKE_DELAY_MS=0 pair cpu --warmup '--clients 200 --messages 10' --clients 200 --messages 5
+      ;;
+    split)
+      # CPU per connection and per message apart: the `cpu` load's connections with no message,
+      # then with nine each (ratios.mjs divides them).
+      FAKE_TOKENS=20 FAKE_DELAY_MS=0 pair split-0 --warmup '--clients 200 --messages 10' --clients 400 --messages 0
+      FAKE_TOKENS=20 FAKE_DELAY_MS=0 pair split-9 --warmup '--clients 200 --messages 10' --clients 400 --messages 9
       ;;
     ttfc)
       FAKE_TOKENS=20 FAKE_DELAY_MS=20 pair ttfc --warmup '--clients 200 --messages 5' --clients 500 --messages 2 --ramp-ms 1000
