@@ -674,6 +674,19 @@ public final class ConversationEngine implements AutoCloseable {
   }
 
   /**
+   * {@return whether recording this message's profile would change the session} It would not when
+   * the message states no new age, keeps the mode and raises no alert other than the standing one:
+   * {@link SessionStore#recordProfile} keeps the age when none is stated and the tier when none is
+   * raised.
+   */
+  private static boolean teachesSomething(
+      Session before, OptionalInt statedAge, Mode mode, SafetyTier tier) {
+    boolean newAge = statedAge.isPresent() && !statedAge.equals(before.age());
+    boolean newTier = tier.raisesAlert() && tier != before.safetyTier();
+    return newAge || mode != before.mode() || newTier;
+  }
+
+  /**
    * The model's view of what came before a message: what was said and answered, never an owed or
    * interrupted message, at most the last {@code historyLimit}.
    */
@@ -820,8 +833,14 @@ public final class ConversationEngine implements AutoCloseable {
       OptionalInt age = statedAge.isPresent() ? statedAge : before.age();
       Mode mode = modeSelector.select(message, age);
       SafetyTier tier = assessment.tier();
-      // Not awaited: the store applies a session's writes in order, before this turn's settle.
-      store.recordProfile(sessionId, statedAge, mode, tier, now);
+      // Most messages teach nothing new (no stated age, the same mode, no alert), and the write
+      // would leave the row as it is: skipped, a durable store does a third less per message.
+      // `before` is current because the session's previous turn released it only once its settle,
+      // queued after its profile, had taken effect. Not awaited: the store applies a session's
+      // writes in order, before this turn's settle.
+      if (teachesSomething(before, statedAge, mode, tier)) {
+        store.recordProfile(sessionId, statedAge, mode, tier, now);
+      }
       if (log.isDebugEnabled()) {
         log.debug(
             "session {}: message of {} chars, tier {} ({}), mode {}, age {}",
@@ -972,21 +991,30 @@ public final class ConversationEngine implements AutoCloseable {
       if (!end()) {
         return;
       }
-      store.settle(sessionId, Optional.empty());
+      CompletionStage<Boolean> settled = store.settle(sessionId, Optional.empty());
       observe(o -> o.replyFailed(error.code()));
       safely(() -> listener.onError(error));
-      release();
+      releaseWhenSettled(settled);
     }
 
     /** Ends a turn that never reached the model. */
     private void finish(ConversationError error) {
       end();
-      if (message != null) {
-        store.settle(sessionId, Optional.empty());
-      }
+      Optional<CompletionStage<Boolean>> settled =
+          message == null
+              ? Optional.empty()
+              : Optional.of(store.settle(sessionId, Optional.empty()));
       observe(o -> o.replyFailed(error.code()));
       safely(() -> listener.onError(error));
-      release();
+      settled.ifPresentOrElse(this::releaseWhenSettled, this::release);
+    }
+
+    /**
+     * Releases the session once its settle has taken effect, stored or failed, as a completed reply
+     * does: the next turn's read then sees every write of this one (its profile among them).
+     */
+    private void releaseWhenSettled(CompletionStage<Boolean> settled) {
+      settled.whenComplete((found, failure) -> release());
     }
 
     private void release() {

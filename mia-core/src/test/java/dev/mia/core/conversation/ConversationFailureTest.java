@@ -11,13 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mia.core.model.ModelFailure;
 import dev.mia.core.model.openai.OpenAiChatModel;
+import dev.mia.core.session.ChatMessage;
+import dev.mia.core.session.InMemorySessionStore;
 import dev.mia.core.testing.Await;
 import dev.mia.core.testing.CapturedLog;
 import dev.mia.core.testing.FakeOpenAi;
+import dev.mia.core.testing.ForwardingSessionStore;
 import dev.mia.core.testing.RecordingListener;
 import dev.mia.core.testing.ScriptedChatModel;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -381,6 +387,57 @@ class ConversationFailureTest {
       assertTrue(engine.awaitIdle(Await.LIMIT));
       assertEquals(
           List.of("user: Hello", "assistant: Saved for later."), transcript(engine, ALICE, id));
+    }
+  }
+
+  /** A store whose settles take effect only once the test lets them. */
+  private static final class HeldSettles extends ForwardingSessionStore {
+    private final CompletableFuture<Void> let = new CompletableFuture<>();
+
+    HeldSettles() {
+      super(new InMemorySessionStore());
+    }
+
+    @Override
+    public CompletionStage<Boolean> settle(String sessionId, Optional<ChatMessage> reply) {
+      return let.thenCompose(go -> super.settle(sessionId, reply));
+    }
+
+    void letSettlesThrough() {
+      let.complete(null);
+    }
+
+    boolean settlesLetThrough() {
+      return let.isDone();
+    }
+  }
+
+  @Test
+  void aFailedTurnKeepsItsSessionUntilItsSettleHasTakenEffect() throws InterruptedException {
+    // The next turn reads the session when it gets it: were it let in before the failed turn's
+    // writes took effect, it would miss what that turn recorded, such as a stated age.
+    HeldSettles store = new HeldSettles();
+    CompletableFuture<Boolean> settledWhenLetGo = new CompletableFuture<>();
+    SessionLocks locks =
+        sessionId ->
+            CompletableFuture.completedFuture(
+                () -> settledWhenLetGo.complete(store.settlesLetThrough()));
+    try (ScriptedChatModel model = failingOnRequest();
+        ConversationEngine engine =
+            ConversationEngine.builder()
+                .chatModel(model)
+                .sessionStore(store)
+                .sessionLocks(locks)
+                .build()) {
+      String id = newSession(engine, ALICE).sessionId();
+      exchange(engine, ALICE, id, "[fail] Hi, I'm 10 years old");
+      boolean idleWhileHeld = engine.awaitIdle(Duration.ofMillis(200));
+
+      store.letSettlesThrough();
+
+      assertFalse(idleWhileHeld, "the failed turn let its session go before its settle");
+      assertTrue(Await.future(settledWhenLetGo, "the failed turn letting its session go"));
+      assertTrue(engine.awaitIdle(Await.LIMIT));
     }
   }
 }
