@@ -1000,13 +1000,13 @@ public final class ConversationEngine implements AutoCloseable {
     /** Ends a turn that never reached the model. */
     private void finish(ConversationError error) {
       end();
-      Optional<CompletionStage<Boolean>> settled =
+      CompletionStage<Boolean> settled =
           message == null
-              ? Optional.empty()
-              : Optional.of(store.settle(sessionId, Optional.empty()));
+              ? CompletableFuture.completedFuture(false)
+              : store.settle(sessionId, Optional.empty());
       observe(o -> o.replyFailed(error.code()));
       safely(() -> listener.onError(error));
-      settled.ifPresentOrElse(this::releaseWhenSettled, this::release);
+      releaseWhenSettled(settled);
     }
 
     /**
